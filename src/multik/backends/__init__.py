@@ -1,0 +1,110 @@
+"""The backend registry: names, aliases, pip extras, and lazy loading of the adapters.
+
+Nothing here imports a framework; an adapter module imports its framework when the backend
+is first loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+import threading
+from typing import TYPE_CHECKING
+
+from multik.errors import BackendNotFoundError, BackendUnavailableError
+
+if TYPE_CHECKING:
+    from multik.backends._base import Adapter
+
+__all__ = ["BACKENDS", "available_backends", "canonical_name", "load_adapter"]
+
+#: The backends in their canonical order, with the Python package each one needs.
+BACKENDS: dict[str, str] = {
+    "numpy": "numpy",
+    "tensorflow": "tensorflow",
+    "torch": "torch",
+    "jax": "jax",
+}
+_ALIASES = {"np": "numpy", "tf": "tensorflow", "pytorch": "torch"}
+_LEGACY = {"theano", "cntk", "mxnet", "plaidml"}
+_ADAPTER_CLASSES = {
+    "numpy": "NumpyAdapter",
+    "tensorflow": "TensorFlowAdapter",
+    "torch": "TorchAdapter",
+    "jax": "JaxAdapter",
+}
+
+_loaded: dict[str, Adapter] = {}
+_load_lock = threading.Lock()
+
+
+def canonical_name(name: object, source: str = "") -> str | None:
+    """Return the canonical backend name for ``name``, or None when it is empty (unset).
+
+    Case and surrounding blanks are ignored. ``source`` says where the name came from and is
+    quoted in the error for an unknown or legacy name.
+    """
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise BackendNotFoundError(
+            f"backend name must be a string, got {type(name).__name__} {name!r}"
+            f"{_where(source)}; valid names: {', '.join(BACKENDS)}"
+        )
+    key = name.strip().lower()
+    if not key:
+        return None
+    key = _ALIASES.get(key, key)
+    if key in BACKENDS:
+        return key
+    valid = ", ".join(BACKENDS)
+    if key in _LEGACY:
+        raise BackendNotFoundError(
+            f"{name.strip()!r}{_where(source)} is a legacy Keras backend that multik does not "
+            f"support; use one of: {valid}"
+        )
+    close = difflib.get_close_matches(key, [*BACKENDS, *_ALIASES], n=1, cutoff=0.5)
+    hint = f"; did you mean {_ALIASES.get(close[0], close[0])!r}?" if close else ""
+    raise BackendNotFoundError(
+        f"unknown backend {name.strip()!r}{_where(source)}; valid names: {valid} "
+        f"(aliases: {', '.join(f'{a}={b}' for a, b in _ALIASES.items())}){hint}"
+    )
+
+
+def _where(source: str) -> str:
+    return f" (from {source})" if source else ""
+
+
+def is_installed(name: str) -> bool:
+    """Whether the framework of backend ``name`` can be imported, without importing it."""
+    return importlib.util.find_spec(BACKENDS[name]) is not None
+
+
+def available_backends() -> list[str]:
+    """The backends whose framework is installed, in canonical order; nothing is imported."""
+    return [name for name in BACKENDS if is_installed(name)]
+
+
+def load_adapter(name: str) -> Adapter:
+    """Return the adapter of canonical backend ``name``, importing its framework on first use."""
+    adapter = _loaded.get(name)
+    if adapter is not None:
+        return adapter
+    with _load_lock:
+        adapter = _loaded.get(name)
+        if adapter is None:
+            if not is_installed(name):
+                raise BackendUnavailableError(
+                    f"backend {name!r} needs the {BACKENDS[name]!r} package, which is not "
+                    f'installed; install it with: pip install "multik[{name}]"'
+                )
+            module = importlib.import_module(f"multik.backends.{name}")
+            adapter = getattr(module, _ADAPTER_CLASSES[name])()
+            _loaded[name] = adapter
+    return adapter
+
+
+def loaded_adapters() -> dict[str, Adapter]:
+    """The adapters loaded so far, by canonical name (used to detect foreign tensors)."""
+    return dict(_loaded)

@@ -1,0 +1,148 @@
+"""The NumPy adapter: the primitives of ``Adapter`` on NumPy arrays (no autodiff, no compiler)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from multik import dtypes
+from multik.backends._base import Adapter
+
+_BINARY = {
+    "add": np.add,
+    "subtract": np.subtract,
+    "multiply": np.multiply,
+    "divide": np.true_divide,
+    "power": np.power,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "equal": np.equal,
+    "not_equal": np.not_equal,
+    "less": np.less,
+    "less_equal": np.less_equal,
+    "greater": np.greater,
+    "greater_equal": np.greater_equal,
+    "logical_and": np.logical_and,
+    "logical_or": np.logical_or,
+}
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # exp of a negative argument only, so it never overflows.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+
+_UNARY = {
+    "negative": np.negative,
+    "abs": np.abs,
+    "sign": np.sign,
+    "exp": np.exp,
+    "expm1": np.expm1,
+    "log": np.log,
+    "log1p": np.log1p,
+    "sqrt": np.sqrt,
+    "tanh": np.tanh,
+    "sigmoid": _sigmoid,
+    "softplus": lambda x: np.logaddexp(np.zeros((), x.dtype), x),
+    "isnan": np.isnan,
+    "logical_not": np.logical_not,
+}
+
+
+class NumpyAdapter(Adapter):
+    """NumPy arrays; bfloat16 through ml_dtypes; 64-bit types are native."""
+
+    name = "numpy"
+    native_types = (np.ndarray,)
+
+    def devices(self):
+        return ["cpu"]
+
+    def _from_numpy(self, array):
+        return array
+
+    def _to_numpy(self, x):
+        return np.asarray(x)
+
+    def _shape(self, x):
+        return x.shape
+
+    def _dtype(self, x):
+        return x.dtype.name
+
+    def _is_concrete(self, x):
+        return True
+
+    def _new_variable(self, x, name):
+        return np.array(x, copy=True)
+
+    def _assign(self, storage, x):
+        return np.array(x, copy=True)
+
+    def _full(self, shape, value, dtype):
+        return np.full(shape, value, dtype=dtypes.numpy_dtype(dtype))
+
+    def _eye(self, rows, columns, dtype):
+        return np.eye(rows, columns, dtype=dtypes.numpy_dtype(dtype))
+
+    def _arange(self, stop, dtype):
+        return np.arange(stop, dtype=dtypes.numpy_dtype(dtype))
+
+    def _cast(self, x, dtype):
+        if x.dtype == np.float64 and dtype in ("float16", "bfloat16"):
+            x = x.astype(np.float32)  # round through float32, as every other framework does
+        with np.errstate(invalid="ignore", over="ignore"):
+            return x.astype(dtypes.numpy_dtype(dtype))
+
+    def _sum(self, x, axes, keepdims):
+        return np.asarray(np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+
+    def _prod(self, x, axes, keepdims):
+        return np.asarray(np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+
+    def _max(self, x, axes, keepdims):
+        return np.asarray(np.max(x, axis=axes, keepdims=keepdims))
+
+    def _min(self, x, axes, keepdims):
+        return np.asarray(np.min(x, axis=axes, keepdims=keepdims))
+
+    def _cumsum(self, x, axis):
+        return np.cumsum(x, axis=axis, dtype=x.dtype)
+
+    def _cumprod(self, x, axis):
+        return np.cumprod(x, axis=axis, dtype=x.dtype)
+
+    def _reshape(self, x, shape):
+        return np.reshape(x, shape)
+
+    def _transpose(self, x, perm):
+        return np.transpose(x, perm)
+
+    def _expand_dims(self, x, axis):
+        return np.expand_dims(x, axis)
+
+    def _squeeze(self, x, axis):
+        return np.squeeze(x, axis)
+
+    def _pad(self, x, pads):
+        return np.pad(x, pads)
+
+    def _take(self, x, indices, axis):
+        return np.take(x, indices, axis=axis)
+
+    def _tensordot(self, x, y, x_axis, y_axis):
+        return np.asarray(np.tensordot(x, y, axes=([x_axis], [y_axis])))
+
+    def _matmul(self, x, y):
+        return np.matmul(x, y)
+
+    def _binary(self, op, x, y):
+        with np.errstate(all="ignore"):
+            return np.asarray(_BINARY[op](x, y))
+
+    def _unary(self, op, x):
+        with np.errstate(all="ignore"):
+            return np.asarray(_UNARY[op](x))
+
+    def _where(self, condition, x, y):
+        return np.where(condition, x, y)

@@ -1,0 +1,281 @@
+"""Which backend is active, and the Keras settings floatx / epsilon / image_data_format.
+
+The backend is chosen, first match wins, by: ``use_backend`` (context-local), ``set_backend``
+(process default), ``MULTIK_BACKEND``, ``KERAS_BACKEND``, the ``"backend"`` of the Keras
+config file (``$KERAS_HOME/keras.json``, else ``~/.keras/keras.json``), else ``numpy``.
+Environment variables and the config file are read once, at the first call that needs them
+(never at import); :func:`reload` reads them again. The config file is never written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import math
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from multik.backends import canonical_name, load_adapter
+from multik.errors import ConfigError
+
+if TYPE_CHECKING:
+    from multik.backends._base import Adapter
+
+__all__ = [
+    "active_adapter",
+    "config_path",
+    "epsilon",
+    "floatx",
+    "get_backend",
+    "image_data_format",
+    "reload",
+    "set_backend",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+    "use_backend",
+]
+
+FLOATX_CHOICES = ("float16", "float32", "float64")
+DATA_FORMATS = ("channels_last", "channels_first")
+ENV_VARS = ("MULTIK_BACKEND", "KERAS_BACKEND")
+DEFAULT_BACKEND = "numpy"
+
+
+@dataclass
+class KerasConfig:
+    """The parsed Keras config file: its path, whether it exists, its values and their lines."""
+
+    path: Path
+    exists: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        line = self.lines.get(key)
+        return f"{self.path}, line {line}" if line else str(self.path)
+
+
+@dataclass
+class _Settings:
+    floatx: str
+    epsilon: float
+    image_data_format: str
+    file: KerasConfig
+
+
+_settings: _Settings | None = None
+_default: tuple[Adapter, str] | None = None
+_process: tuple[Adapter, str] | None = None
+_context: contextvars.ContextVar[Adapter | None] = contextvars.ContextVar(
+    "multik_backend", default=None
+)
+_lock = threading.RLock()
+
+
+def config_path() -> Path:
+    """The Keras config file multik reads: ``$KERAS_HOME/keras.json``, else ``~/.keras/keras.json``."""
+    home = os.environ.get("KERAS_HOME", "").strip()
+    if home:
+        return Path(home).expanduser() / "keras.json"
+    return Path(os.path.expanduser("~")) / ".keras" / "keras.json"
+
+
+def read_keras_config(path: Path) -> KerasConfig:
+    """Parse and validate the Keras config file at ``path``; a missing file gives defaults."""
+    config = KerasConfig(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return config
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the Keras config file {path}: {exc}") from exc
+    config.exists = True
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"the Keras config file {path}, line {exc.lineno}, column {exc.colno}, is not valid "
+            f"JSON ({exc.msg}); fix or delete the file"
+        ) from exc
+    if not isinstance(values, dict):
+        raise ConfigError(
+            f"the Keras config file {path} must hold a JSON object such as "
+            f'{{"backend": "numpy", "floatx": "float32"}}, got a JSON {type(values).__name__}'
+        )
+    config.values = values
+    for key in values:
+        match = re.search(rf'"{re.escape(key)}"\s*:', text)
+        if match:
+            config.lines[key] = text.count("\n", 0, match.start()) + 1
+    for key, check in (
+        ("floatx", check_floatx),
+        ("epsilon", check_epsilon),
+        ("image_data_format", check_image_data_format),
+    ):
+        if key in values:
+            check(values[key], f"{key!r} in {config.where(key)}")
+    return config
+
+
+def check_floatx(value: object, source: str = "set_floatx()") -> str:
+    """Validate a floatx value; raise ConfigError naming ``source`` and the valid choices."""
+    if not isinstance(value, str) or value not in FLOATX_CHOICES:
+        raise ConfigError(
+            f"floatx must be one of {', '.join(map(repr, FLOATX_CHOICES))}, got {value!r} "
+            f"({source})"
+        )
+    return value
+
+
+def check_epsilon(value: object, source: str = "set_epsilon()") -> float:
+    """Validate an epsilon value: a finite number, zero or greater."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or value < 0:
+        raise ConfigError(
+            f"epsilon must be a finite number >= 0 (Keras uses 1e-07), got {value!r} ({source})"
+        )
+    return float(value)
+
+
+def check_image_data_format(value: object, source: str = "set_image_data_format()") -> str:
+    """Validate an image data format: 'channels_last' or 'channels_first'."""
+    if not isinstance(value, str) or value not in DATA_FORMATS:
+        raise ConfigError(
+            f"image_data_format must be 'channels_last' or 'channels_first', got {value!r} "
+            f"({source})"
+        )
+    return value
+
+
+def _load_settings() -> _Settings:
+    global _settings
+    with _lock:
+        if _settings is None:
+            file = read_keras_config(config_path())
+            _settings = _Settings(
+                floatx=file.values.get("floatx", "float32"),
+                epsilon=float(file.values.get("epsilon", 1e-7)),
+                image_data_format=file.values.get("image_data_format", "channels_last"),
+                file=file,
+            )
+        return _settings
+
+
+def _resolve_default() -> tuple[Adapter, str]:
+    global _default
+    with _lock:
+        if _default is None:
+            _default = _choose_default()
+        return _default
+
+
+def _choose_default() -> tuple[Adapter, str]:
+    for var in ENV_VARS:
+        name = canonical_name(os.environ.get(var), f"environment variable {var}")
+        if name is not None:
+            return load_adapter(name), f"environment variable {var}={os.environ[var]!r}"
+    file = _load_settings().file
+    if "backend" in file.values:
+        name = canonical_name(file.values["backend"], f"'backend' in {file.where('backend')}")
+        if name is not None:
+            return load_adapter(name), f"config file {file.path}"
+    return load_adapter(DEFAULT_BACKEND), "default (no backend was set)"
+
+
+def active_adapter() -> Adapter:
+    """The adapter of the active backend (the hot path of every K call)."""
+    adapter = _context.get()
+    if adapter is not None:
+        return adapter
+    chosen = _process or _default or _resolve_default()
+    return chosen[0]
+
+
+def active_source() -> str:
+    """Where the active backend choice came from, in words."""
+    if _context.get() is not None:
+        return "multik.use_backend() context"
+    return (_process or _resolve_default())[1]
+
+
+def get_backend() -> str:
+    """The canonical name of the active backend."""
+    return active_adapter().name
+
+
+def set_backend(name: str | None) -> None:
+    """Set the process-wide backend; ``None`` or ``""`` clears it (env vars and file apply again).
+
+    The framework is imported now, so a missing framework fails here, not at a later K call.
+    """
+    global _process
+    canonical = canonical_name(name, "multik.set_backend()")
+    _process = None if canonical is None else (load_adapter(canonical), "multik.set_backend()")
+
+
+@contextlib.contextmanager
+def use_backend(name: str) -> Iterator[str]:
+    """Use backend ``name`` inside a ``with`` block, in this thread or asyncio task only.
+
+    Blocks nest; leaving one (also by an exception) restores the backend that was active before.
+    """
+    canonical = canonical_name(name, "multik.use_backend()")
+    if canonical is None:
+        raise ConfigError("multik.use_backend() needs a backend name, got an empty value")
+    token = _context.set(load_adapter(canonical))
+    try:
+        yield canonical
+    finally:
+        _context.reset(token)
+
+
+def reload() -> None:
+    """Forget what was read from the environment and the config file, and what was set.
+
+    The next call reads ``MULTIK_BACKEND``, ``KERAS_BACKEND`` and the config file again.
+    """
+    global _settings, _default, _process
+    with _lock:
+        _settings = _default = _process = None
+
+
+def floatx() -> str:
+    """The default float dtype name ('float32' unless set or configured)."""
+    return (_settings or _load_settings()).floatx
+
+
+def set_floatx(value: str) -> None:
+    """Set the default float dtype: 'float16', 'float32' or 'float64'."""
+    (_settings or _load_settings()).floatx = check_floatx(value)
+
+
+def epsilon() -> float:
+    """The fuzz factor used by the losses (1e-7 unless set or configured)."""
+    return (_settings or _load_settings()).epsilon
+
+
+def set_epsilon(value: float) -> None:
+    """Set the fuzz factor; a finite number >= 0."""
+    (_settings or _load_settings()).epsilon = check_epsilon(value)
+
+
+def image_data_format() -> str:
+    """The default image data format: 'channels_last' or 'channels_first'."""
+    return (_settings or _load_settings()).image_data_format
+
+
+def set_image_data_format(data_format: str) -> None:
+    """Set the default image data format: 'channels_last' or 'channels_first'."""
+    (_settings or _load_settings()).image_data_format = check_image_data_format(data_format)
+
+
+def keras_config() -> KerasConfig:
+    """The config file as read (path, whether it exists, its values)."""
+    return (_settings or _load_settings()).file

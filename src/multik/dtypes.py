@@ -1,0 +1,203 @@
+"""Dtype names and the result-dtype rules that every adapter follows.
+
+Every rule lives here once; adapters compute the result dtype with these functions and pass it
+to the framework instead of trusting the framework's default. Names are the Keras strings.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from multik.errors import DTypeError
+
+__all__ = [
+    "BOOL",
+    "DTYPES",
+    "FLOATS",
+    "INTS",
+    "accumulator",
+    "canonical",
+    "float_compute",
+    "is_64bit",
+    "is_float",
+    "is_int",
+    "mean_dtype",
+    "result_type",
+    "saturation_bounds",
+]
+
+BOOL = "bool"
+INTS = ("int8", "int16", "int32", "int64", "uint8")
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+DTYPES = (BOOL, *INTS, *FLOATS)
+_NAMES = frozenset(DTYPES)
+_SMALL_TO_INT32 = frozenset({"bool", "int8", "int16", "uint8"})
+_HALF = frozenset({"float16", "bfloat16"})
+_KNOWN_ELSEWHERE = ("uint16", "uint32", "uint64", "complex64", "complex128", "float8")
+
+
+def canonical(dtype: object) -> str:
+    """The Keras name of ``dtype`` (a name, a NumPy dtype or a framework dtype object).
+
+    Raises DTypeError for a name that does not exist or a dtype multik does not support.
+    """
+    if dtype.__class__ is str and dtype in _NAMES:
+        return dtype  # type: ignore[return-value]
+    return _canonical_slow(dtype)
+
+
+@functools.lru_cache(maxsize=256)
+def _canonical_slow(dtype: object) -> str:
+    name = _name_of(dtype)
+    if name in _NAMES:
+        return name
+    if name is not None and name.startswith(_KNOWN_ELSEWHERE):
+        raise DTypeError(
+            f"dtype {name!r} is not supported by multik; supported dtypes: {', '.join(DTYPES)}"
+        )
+    raise DTypeError(f"{dtype!r} is not a dtype; valid names: {', '.join(DTYPES)}")
+
+
+def _name_of(dtype: object) -> str | None:
+    if isinstance(dtype, str):
+        return dtype.strip()
+    name = getattr(dtype, "name", None)  # numpy and TensorFlow dtypes
+    if isinstance(name, str) and not isinstance(dtype, type):
+        return name
+    text = str(dtype)
+    if text.startswith("torch."):
+        return text[len("torch.") :]
+    try:
+        return np.dtype(dtype).name  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def is_float(name: str) -> bool:
+    """Whether ``name`` is a floating dtype."""
+    return name in FLOATS
+
+
+def is_int(name: str) -> bool:
+    """Whether ``name`` is an integer dtype (bool is not)."""
+    return name in INTS
+
+
+def is_64bit(name: str) -> bool:
+    """Whether ``name`` is a 64-bit dtype (needs x64 mode on JAX)."""
+    return name in ("int64", "float64")
+
+
+def accumulator(name: str) -> tuple[str, str]:
+    """(compute dtype, result dtype) of sum, prod, cumsum, cumprod, dot and batch_dot.
+
+    bool and integers narrower than 32 bits accumulate in int32; int32 stays int32 and wraps;
+    float16 and bfloat16 compute in float32 and round once to their own dtype.
+    """
+    if name in _SMALL_TO_INT32:
+        return "int32", "int32"
+    if name in _HALF:
+        return "float32", name
+    return name, name
+
+
+def mean_dtype(name: str, floatx: str) -> tuple[str, str]:
+    """(compute dtype, result dtype) of mean: integers and bool give floatx; halves compute in f32."""
+    result = name if name in FLOATS else floatx
+    return float_compute(result), result
+
+
+def float_compute(name: str) -> str:
+    """The dtype a float computation of dtype ``name`` runs in: float32 for the 16-bit floats."""
+    return "float32" if name in _HALF else name
+
+
+# The JAX / Keras 3 promotion lattice restricted to multik's dtypes: each dtype's direct upper
+# neighbours. result_type is the least upper bound of its arguments in this lattice.
+_LATTICE = {
+    "bool": ("uint8", "int8"),
+    "uint8": ("int16",),
+    "int8": ("int16",),
+    "int16": ("int32",),
+    "int32": ("int64",),
+    "int64": ("bfloat16", "float16"),
+    "bfloat16": ("float32",),
+    "float16": ("float32",),
+    "float32": ("float64",),
+    "float64": (),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _upper_set(name: str) -> frozenset[str]:
+    out = {name}
+    for parent in _LATTICE[name]:
+        out |= _upper_set(parent)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _join(a: str, b: str) -> str:
+    common = _upper_set(a) & _upper_set(b)
+    # The least upper bound is the common dtype whose own upper set contains all the others.
+    for candidate in common:
+        if common <= _upper_set(candidate):
+            return candidate
+    raise AssertionError(f"no least upper bound for {a} and {b}")  # pragma: no cover
+
+
+def result_type(a: str | None, b: str | None, scalar: object = None, floatx: str = "float32") -> str:
+    """Result dtype of a binary op on tensors of dtypes ``a`` and ``b`` (None: a Python scalar).
+
+    Python scalars are weak: they take the tensor's dtype of their kind. A Python float with an
+    integer or bool tensor gives floatx; a Python int with a bool tensor gives int32.
+    """
+    if a is not None and b is not None:
+        return _join(a, b)
+    tensor = a if a is not None else b
+    if tensor is None:
+        raise DTypeError("result_type needs at least one tensor dtype")
+    if isinstance(scalar, bool) or scalar is None:
+        return tensor
+    if isinstance(scalar, int):
+        return "int32" if tensor == "bool" else tensor
+    return tensor if tensor in FLOATS else floatx
+
+
+@functools.lru_cache(maxsize=None)
+def saturation_bounds(source: str, target: str) -> tuple[float, float]:
+    """The float bounds, exactly representable in ``source``, that a float→int cast clips to.
+
+    Clipping to them before the cast makes float→int casts saturate identically everywhere.
+    """
+    info = np.iinfo(target)
+    src = _numpy_dtype(source)
+    with np.errstate(over="ignore"):  # an int bound beyond the float range becomes inf here
+        lo = src.type(info.min)
+        hi = src.type(info.max)
+    if float(hi) > info.max:
+        hi = np.nextafter(hi, src.type(0))
+    if float(lo) < info.min:
+        lo = np.nextafter(lo, src.type(0))
+    return float(lo), float(hi)
+
+
+def _numpy_dtype(name: str) -> np.dtype:
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def numpy_dtype(name: str) -> np.dtype:
+    """The NumPy dtype for a multik name (bfloat16 needs the ml_dtypes package)."""
+    try:
+        return _numpy_dtype(name)
+    except ImportError as exc:
+        raise DTypeError(
+            "bfloat16 arrays need the ml_dtypes package, which is not installed; "
+            "install it with: pip install ml_dtypes"
+        ) from exc

@@ -1,0 +1,60 @@
+"""The exceptions multik raises: one hierarchy, the same classes on every backend.
+
+Each class also derives from the built-in exception that legacy code already catches
+(``ValueError``, ``TypeError``, ...), so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AxisError",
+    "BackendMismatchError",
+    "BackendNotFoundError",
+    "BackendUnavailableError",
+    "ConfigError",
+    "DTypeError",
+    "InvalidArgumentError",
+    "MultikError",
+    "ShapeError",
+    "UnsupportedError",
+]
+
+
+class MultikError(Exception):
+    """Root of every error multik raises."""
+
+
+class BackendNotFoundError(MultikError, ValueError):
+    """A backend name that multik does not know (a typo, or a legacy name such as ``theano``)."""
+
+
+class BackendUnavailableError(MultikError, ImportError):
+    """A known backend whose framework is not installed; the message names the pip extra."""
+
+
+class ConfigError(MultikError, ValueError):
+    """A bad Keras config file or a bad configuration value (floatx, epsilon, image_data_format)."""
+
+
+class BackendMismatchError(MultikError, TypeError):
+    """A tensor of one framework was passed while another backend is active."""
+
+
+class InvalidArgumentError(MultikError, ValueError):
+    """An argument value that the function does not accept."""
+
+
+class AxisError(InvalidArgumentError, IndexError):
+    """An axis out of range, repeated, or of the wrong type; also an ``IndexError`` like NumPy's."""
+
+
+class ShapeError(InvalidArgumentError):
+    """Shapes that the operation cannot combine (dot, reshape, squeeze of a non-1 axis, ...)."""
+
+
+class DTypeError(MultikError, TypeError):
+    """A dtype that does not exist, is not accepted by the function, or needs 64-bit JAX."""
+
+
+class UnsupportedError(MultikError, NotImplementedError):
+    """An operation the active backend cannot perform; the message says why and what to use."""

@@ -1,0 +1,163 @@
+"""``multik.Variable``: the value returned by ``K.variable`` on every backend."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from multik.backends._base import Adapter
+
+__all__ = ["Variable"]
+
+_counter = 0
+
+
+def _default_name() -> str:
+    global _counter
+    _counter += 1
+    return f"variable_{_counter}"
+
+
+class Variable:
+    """A named, mutable tensor of one backend: ``.value`` is the framework's own storage.
+
+    Arithmetic operators work as on tensors and return native tensors of the same backend.
+    """
+
+    __array_priority__ = 100
+
+    def __init__(
+        self, adapter: Adapter, storage: Any, name: str | None = None, constraint: Any = None
+    ) -> None:
+        self._adapter = adapter
+        self._storage = storage
+        self.name = name or _default_name()
+        self.constraint = constraint
+        self._shape = adapter._shape(storage)
+        self._dtype = adapter._dtype(storage)
+
+    @property
+    def backend(self) -> str:
+        """The backend this variable belongs to."""
+        return self._adapter.name
+
+    @property
+    def value(self) -> Any:
+        """The framework's own storage (a ``tf.Variable``, a torch tensor, a jax or NumPy array)."""
+        return self._storage
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def assign(self, value: object) -> Variable:
+        """Replace the value, keeping the shape and the dtype; returns the variable."""
+        from multik.errors import ShapeError
+
+        adapter = self._adapter
+        new = adapter.typed_tensor(value, self._dtype)
+        if adapter._shape(new) != self._shape:
+            raise ShapeError(
+                f"cannot assign a value of shape {adapter._shape(new)} to variable "
+                f"{self.name!r} of shape {self._shape}"
+            )
+        self._storage = adapter._assign(self._storage, new)
+        return self
+
+    def numpy(self) -> np.ndarray:
+        """The value as a NumPy array."""
+        return self._adapter._to_numpy(self._storage)
+
+    def eval(self) -> np.ndarray:
+        """The value as a NumPy array (as ``K.eval``)."""
+        return self.numpy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def __repr__(self) -> str:
+        return (
+            f"<multik.Variable {self.name!r} shape={self._shape} dtype={self._dtype} "
+            f"backend={self.backend} value={np.array2string(self.numpy(), threshold=20)}>"
+        )
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a scalar variable")
+        return self._shape[0]
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._storage[key]
+
+    def _binary(self, op: str, other: object, reverse: bool = False) -> Any:
+        adapter = self._adapter
+        if reverse:
+            return adapter._op(op, other, self._storage)
+        return adapter._op(op, self._storage, other)
+
+    def __add__(self, other: object) -> Any:
+        return self._binary("add", other)
+
+    def __radd__(self, other: object) -> Any:
+        return self._binary("add", other, True)
+
+    def __sub__(self, other: object) -> Any:
+        return self._binary("subtract", other)
+
+    def __rsub__(self, other: object) -> Any:
+        return self._binary("subtract", other, True)
+
+    def __mul__(self, other: object) -> Any:
+        return self._binary("multiply", other)
+
+    def __rmul__(self, other: object) -> Any:
+        return self._binary("multiply", other, True)
+
+    def __truediv__(self, other: object) -> Any:
+        return self._adapter._divide(self._storage, other)
+
+    def __rtruediv__(self, other: object) -> Any:
+        return self._adapter._divide(other, self._storage)
+
+    def __pow__(self, other: object) -> Any:
+        return self._binary("power", other)
+
+    def __rpow__(self, other: object) -> Any:
+        return self._binary("power", other, True)
+
+    def __matmul__(self, other: object) -> Any:
+        return self._adapter.dot(self, other)
+
+    def __rmatmul__(self, other: object) -> Any:
+        return self._adapter.dot(other, self)
+
+    def __neg__(self) -> Any:
+        return self._adapter._unary("negative", self._storage)
+
+    def __abs__(self) -> Any:
+        return self._adapter._unary("abs", self._storage)
+
+    def __lt__(self, other: object) -> Any:
+        return self._binary("less", other)
+
+    def __le__(self, other: object) -> Any:
+        return self._binary("less_equal", other)
+
+    def __gt__(self, other: object) -> Any:
+        return self._binary("greater", other)
+
+    def __ge__(self, other: object) -> Any:
+        return self._binary("greater_equal", other)
+
+    __hash__ = object.__hash__
