@@ -130,12 +130,16 @@ def cast_to_floatx(x: Any) -> Any:
 # --------------------------------------------------------------------------- creation
 
 
-def variable(value: Any, dtype: Any = None, name: str | None = None, constraint: Any = None) -> Variable:
+def variable(
+    value: Any, dtype: Any = None, name: str | None = None, constraint: Any = None
+) -> Variable:
     """A multik Variable holding ``value``; ``dtype=None`` means floatx (integers become floats)."""
     return _adapter().variable(value, dtype, name, constraint)
 
 
-def constant(value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: Any = None) -> Tensor:
+def constant(
+    value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: Any = None
+) -> Tensor:
     """A tensor of ``value`` in ``dtype`` (default floatx); a single value fills ``shape``."""
     return _adapter().constant(value, dtype, shape, name)
 
@@ -188,7 +192,7 @@ def dtype(x: Any) -> str:
     return _adapter().dtype(x)
 
 
-def eval(x: Any) -> np.ndarray:  # noqa: A001 - the Keras name
+def eval(x: Any) -> np.ndarray:
     """The value of ``x`` as a NumPy array."""
     return _adapter().eval(x)
 
@@ -209,7 +213,7 @@ def cast(x: Any, dtype: Any) -> Tensor:
 # --------------------------------------------------------------------------- reductions
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` (None: all; int, list or tuple; empty: none).
 
     bool and integers narrower than 32 bits sum in int32; int32 wraps; float16/bfloat16 sum in
@@ -223,12 +227,12 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return _adapter().prod(x, axis, keepdims)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Maximum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
     return _adapter().max(x, axis, keepdims)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Minimum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
     return _adapter().min(x, axis, keepdims)
 
@@ -252,7 +256,7 @@ def cumprod(x: Any, axis: int | None = 0) -> Tensor:
 
 
 def dot(x: Any, y: Any) -> Tensor:
-    """``np.dot``: contracts the last axis of ``x`` with the second-to-last of ``y`` (1-D allowed)."""
+    """``np.dot``: contracts the last axis of ``x`` with the next-to-last of ``y``; 1-D is fine."""
     return _adapter().dot(x, y)
 
 
@@ -310,8 +314,10 @@ def batch_gather(reference: Any, indices: Any) -> Tensor:
 # --------------------------------------------------------------------------- activations
 
 
-def relu(x: Any, alpha: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Tensor:
-    """Keras relu: ``x`` above ``threshold`` (capped at ``max_value``), ``alpha*(x-threshold)`` below."""
+def relu(
+    x: Any, alpha: float = 0.0, max_value: float | None = None, threshold: float = 0.0
+) -> Tensor:
+    """``x`` above ``threshold`` (at most ``max_value``), else ``alpha*(x-threshold)``."""
     return _adapter().relu(x, alpha, max_value, threshold)
 
 
@@ -353,7 +359,9 @@ def tanh(x: Any) -> Tensor:
 # --------------------------------------------------------------------------- losses
 
 
-def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> Tensor:
+def categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> Tensor:
     """Cross-entropy over ``axis``: ``output`` is renormalised and clipped to [eps, 1 - eps].
 
     No hidden logits shortcut: an ``output`` from ``K.softmax`` is treated as probabilities.
@@ -362,10 +370,16 @@ def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False
 
 
 def sparse_categorical_crossentropy(
-    target: Any, output: Any, from_logits: bool = False, axis: int = -1, ignore_class: int | None = None
+    target: Any,
+    output: Any,
+    from_logits: bool = False,
+    axis: int = -1,
+    ignore_class: int | None = None,
 ) -> Tensor:
     """Cross-entropy with integer labels ``target``; labels equal to ``ignore_class`` give 0."""
-    return _adapter().sparse_categorical_crossentropy(target, output, from_logits, axis, ignore_class)
+    return _adapter().sparse_categorical_crossentropy(
+        target, output, from_logits, axis, ignore_class
+    )
 
 
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Tensor:

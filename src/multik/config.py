@@ -80,7 +80,7 @@ _lock = threading.RLock()
 
 
 def config_path() -> Path:
-    """The Keras config file multik reads: ``$KERAS_HOME/keras.json``, else ``~/.keras/keras.json``."""
+    """The config file multik reads: ``$KERAS_HOME/keras.json``, else ``~/.keras/keras.json``."""
     home = os.environ.get("KERAS_HOME", "").strip()
     if home:
         return Path(home).expanduser() / "keras.json"

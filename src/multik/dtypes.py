@@ -104,7 +104,7 @@ def accumulator(name: str) -> tuple[str, str]:
 
 
 def mean_dtype(name: str, floatx: str) -> tuple[str, str]:
-    """(compute dtype, result dtype) of mean: integers and bool give floatx; halves compute in f32."""
+    """(compute dtype, result dtype) of mean: ints and bool give floatx; halves compute in f32."""
     result = name if name in FLOATS else floatx
     return float_compute(result), result
 
@@ -130,7 +130,7 @@ _LATTICE = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _upper_set(name: str) -> frozenset[str]:
     out = {name}
     for parent in _LATTICE[name]:
@@ -148,7 +148,9 @@ def _join(a: str, b: str) -> str:
     raise AssertionError(f"no least upper bound for {a} and {b}")  # pragma: no cover
 
 
-def result_type(a: str | None, b: str | None, scalar: object = None, floatx: str = "float32") -> str:
+def result_type(
+    a: str | None, b: str | None, scalar: object = None, floatx: str = "float32"
+) -> str:
     """Result dtype of a binary op on tensors of dtypes ``a`` and ``b`` (None: a Python scalar).
 
     Python scalars are weak: they take the tensor's dtype of their kind. A Python float with an
@@ -166,7 +168,7 @@ def result_type(a: str | None, b: str | None, scalar: object = None, floatx: str
     return tensor if tensor in FLOATS else floatx
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def saturation_bounds(source: str, target: str) -> tuple[float, float]:
     """The float bounds, exactly representable in ``source``, that a float→int cast clips to.
 

@@ -73,7 +73,9 @@ def normalize_axes(axis: object, ndim: int) -> tuple[int, ...] | None:
     try:
         return _normalize_axes_cached(axis, ndim)
     except TypeError:  # unhashable items, e.g. a list inside the tuple
-        raise AxisError(f"axis must be None, an int, or a list/tuple of ints, got {axis!r}") from None
+        raise AxisError(
+            f"axis must be None, an int, or a list/tuple of ints, got {axis!r}"
+        ) from None
 
 
 def size_of(shape: Sequence[int]) -> int:
@@ -82,7 +84,7 @@ def size_of(shape: Sequence[int]) -> int:
 
 
 def resolve_reshape(shape: Sequence[int], target: Sequence[object]) -> tuple[int, ...]:
-    """The concrete target shape of a reshape, with one ``-1`` resolved; ShapeError if impossible."""
+    """The concrete target shape of a reshape, its ``-1`` resolved; ShapeError if impossible."""
     dims = []
     for dim in target:
         if isinstance(dim, bool) or not hasattr(dim, "__index__"):

@@ -37,7 +37,7 @@ def isolated_config(tmp_path: Path, monkeypatch: Any) -> Iterator[Path]:
 
 
 def test_backends() -> list[str]:
-    """The backends a test run covers: ``MULTIK_TEST_BACKENDS`` (comma-separated), else all installed.
+    """The backends a test run covers: ``MULTIK_TEST_BACKENDS``, else all installed.
 
     A backend named in ``MULTIK_TEST_BACKENDS`` whose framework is missing is an error, not a skip.
     """
