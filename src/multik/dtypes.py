@@ -61,6 +61,8 @@ def _canonical_slow(dtype: object) -> str:
 
 
 def _name_of(dtype: object) -> str | None:
+    if dtype is None:
+        return None  # np.dtype(None) would mean float64
     if isinstance(dtype, str):
         return dtype.strip()
     name = getattr(dtype, "name", None)  # numpy and TensorFlow dtypes
