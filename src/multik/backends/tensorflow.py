@@ -1,0 +1,182 @@
+"""The TensorFlow adapter: the primitives of ``Adapter`` on TensorFlow tensors and ``tf.Variable``.
+
+Works eagerly and inside ``tf.function`` (with or without ``jit_compile=True``): shapes are read
+statically and reductions propagate NaN even where XLA's ``reduce_max`` would drop it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.autograph.core import config as autograph_config
+
+from multik import dtypes
+from multik.backends._base import Adapter
+
+# multik's Python is static (no tensor-dependent control flow): AutoGraph must leave it as it is,
+# as it does Keras and tf_keras, instead of rewriting it (and warning) on every trace.
+autograph_config.CONVERSION_RULES = (
+    autograph_config.DoNotConvert("multik"),
+    *autograph_config.CONVERSION_RULES,
+)
+
+_BINARY = {
+    "add": tf.add,
+    "subtract": tf.subtract,
+    "multiply": tf.multiply,
+    "divide": tf.divide,
+    "power": tf.pow,
+    "maximum": tf.maximum,
+    "minimum": tf.minimum,
+    "equal": tf.equal,
+    "not_equal": tf.not_equal,
+    "less": tf.less,
+    "less_equal": tf.less_equal,
+    "greater": tf.greater,
+    "greater_equal": tf.greater_equal,
+    "logical_and": tf.logical_and,
+    "logical_or": tf.logical_or,
+}
+
+# TF has no arithmetic on bool; these are the bool meanings NumPy gives the same ops.
+_BOOL_BINARY = {
+    "add": tf.logical_or,
+    "multiply": tf.logical_and,
+    "maximum": tf.logical_or,
+    "minimum": tf.logical_and,
+    "less": lambda x, y: tf.logical_and(tf.logical_not(x), y),
+    "less_equal": lambda x, y: tf.logical_or(tf.logical_not(x), y),
+    "greater": lambda x, y: tf.logical_and(x, tf.logical_not(y)),
+    "greater_equal": lambda x, y: tf.logical_or(x, tf.logical_not(y)),
+}
+
+_UNARY = {
+    "negative": tf.negative,
+    "abs": tf.abs,
+    "sign": tf.sign,
+    "exp": tf.exp,
+    "expm1": tf.math.expm1,
+    "log": tf.math.log,
+    "log1p": tf.math.log1p,
+    "sqrt": tf.sqrt,
+    "tanh": tf.tanh,
+    "sigmoid": tf.sigmoid,
+    "softplus": tf.nn.softplus,
+    "isnan": tf.math.is_nan,
+    "logical_not": tf.logical_not,
+}
+
+_EagerTensor = type(tf.constant(0))
+
+
+class TensorFlowAdapter(Adapter):
+    """TensorFlow tensors; Variables are ``tf.Variable``; 64-bit types are native."""
+
+    name = "tensorflow"
+    native_types = (_EagerTensor, tf.Tensor, tf.Variable)
+
+    def devices(self):
+        return [device.name.replace("/device:", "") for device in tf.config.list_logical_devices()]
+
+    def _from_numpy(self, array):
+        return tf.constant(array)
+
+    def _to_numpy(self, x):
+        # A traced tensor has no values, but a constant one (K.shape under tf.function) has.
+        return np.asarray(x.numpy() if self._is_concrete(x) else tf.get_static_value(x))
+
+    def _shape(self, x):
+        return tuple(x.shape)
+
+    def _dtype(self, x):
+        return x.dtype.name
+
+    def _is_concrete(self, x):
+        return tf.executing_eagerly() and not tf.is_symbolic_tensor(x)
+
+    def _new_variable(self, x, name):
+        return tf.Variable(x, name=name or None)
+
+    def _read(self, storage):
+        return storage.read_value()
+
+    def _assign(self, storage, x):
+        storage.assign(x)
+        return storage
+
+    def _full(self, shape, value, dtype):
+        return tf.fill(shape, tf.constant(np.asarray(value, dtypes.numpy_dtype(dtype))))
+
+    def _eye(self, rows, columns, dtype):
+        return tf.eye(rows, columns, dtype=dtype)
+
+    def _arange(self, stop, dtype):
+        return tf.cast(tf.range(stop), dtype)
+
+    def _cast(self, x, dtype):
+        return tf.cast(x, dtype)
+
+    def _sum(self, x, axes, keepdims):
+        return tf.reduce_sum(x, axis=axes, keepdims=keepdims)
+
+    def _prod(self, x, axes, keepdims):
+        return tf.reduce_prod(x, axis=axes, keepdims=keepdims)
+
+    def _max(self, x, axes, keepdims):
+        if x.dtype == tf.bool:
+            return tf.reduce_any(x, axis=axes, keepdims=keepdims)
+        return self._with_nan(x, tf.reduce_max(x, axis=axes, keepdims=keepdims), axes, keepdims)
+
+    def _min(self, x, axes, keepdims):
+        if x.dtype == tf.bool:
+            return tf.reduce_all(x, axis=axes, keepdims=keepdims)
+        return self._with_nan(x, tf.reduce_min(x, axis=axes, keepdims=keepdims), axes, keepdims)
+
+    @staticmethod
+    def _with_nan(x, reduced, axes, keepdims):
+        """``reduced`` with NaN where the reduced slice of float ``x`` holds one (XLA drops it)."""
+        if not x.dtype.is_floating:
+            return reduced
+        has_nan = tf.reduce_any(tf.math.is_nan(x), axis=axes, keepdims=keepdims)
+        return tf.where(has_nan, tf.constant(np.nan, x.dtype), reduced)
+
+    def _cumsum(self, x, axis):
+        return tf.cumsum(x, axis=axis)
+
+    def _cumprod(self, x, axis):
+        return tf.math.cumprod(x, axis=axis)
+
+    def _reshape(self, x, shape):
+        return tf.reshape(x, shape)
+
+    def _transpose(self, x, perm):
+        return tf.transpose(x, perm)
+
+    def _expand_dims(self, x, axis):
+        return tf.expand_dims(x, axis)
+
+    def _squeeze(self, x, axis):
+        return tf.squeeze(x, [axis])
+
+    def _pad(self, x, pads):
+        return tf.pad(x, pads)
+
+    def _take(self, x, indices, axis):
+        return tf.gather(x, indices, axis=axis)
+
+    def _tensordot(self, x, y, x_axis, y_axis):
+        return tf.tensordot(x, y, axes=[[x_axis], [y_axis]])
+
+    def _matmul(self, x, y):
+        return tf.matmul(x, y)
+
+    def _binary(self, op, x, y):
+        if x.dtype == tf.bool and op in _BOOL_BINARY:
+            return _BOOL_BINARY[op](x, y)
+        return _BINARY[op](x, y)
+
+    def _unary(self, op, x):
+        return _UNARY[op](x)
+
+    def _where(self, condition, x, y):
+        return tf.where(condition, x, y)
