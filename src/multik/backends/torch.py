@@ -1,0 +1,208 @@
+"""The PyTorch adapter: the primitives of ``Adapter`` on torch tensors (eager and torch.compile)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from multik import config, dtypes
+from multik.backends import load_adapter
+from multik.backends._base import Adapter
+
+_TORCH_DTYPES = {
+    "bool": torch.bool,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "uint8": torch.uint8,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+}
+_NAMES = {torch_dtype: name for name, torch_dtype in _TORCH_DTYPES.items()}
+
+_BINARY = {
+    "add": torch.add,
+    "subtract": torch.subtract,
+    "multiply": torch.multiply,
+    "divide": torch.true_divide,
+    "power": torch.pow,
+    "maximum": torch.maximum,
+    "minimum": torch.minimum,
+    "equal": torch.eq,
+    "not_equal": torch.ne,
+    "less": torch.lt,
+    "less_equal": torch.le,
+    "greater": torch.gt,
+    "greater_equal": torch.ge,
+    "logical_and": torch.logical_and,
+    "logical_or": torch.logical_or,
+}
+
+_UNARY = {
+    "negative": torch.negative,
+    "abs": torch.abs,
+    "sign": torch.sign,
+    "exp": torch.exp,
+    "expm1": torch.expm1,
+    "log": torch.log,
+    "log1p": torch.log1p,
+    "sqrt": torch.sqrt,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    # F.softplus switches to x above a threshold; logaddexp is exact everywhere.
+    "softplus": lambda x: torch.logaddexp(torch.zeros((), dtype=x.dtype, device=x.device), x),
+    "isnan": torch.isnan,
+    "logical_not": torch.logical_not,
+}
+
+
+def _has_matmul(x: torch.Tensor) -> bool:
+    """Whether torch has a matrix product for ``x``: CUDA has none for integers (multiply-sum)."""
+    return x.is_floating_point() or x.device.type == "cpu"
+
+
+class TorchAdapter(Adapter):
+    """torch tensors on ``torch.get_default_device()``; Variable storage is a plain tensor."""
+
+    name = "torch"
+    native_types = (torch.Tensor, torch.nn.Parameter)
+
+    def devices(self):
+        if torch.cuda.is_available():
+            return [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        return ["cpu"]
+
+    def _from_numpy(self, array):
+        if torch.compiler.is_compiling():
+            return torch.from_numpy(array)  # torch.compile traces NumPy code as torch ops
+        if array.dtype == dtypes.numpy_dtype("bfloat16"):
+            return self._from_numpy(array.astype(np.float32)).to(torch.bfloat16)
+        # from_numpy rejects negative strides and foreign byte order, and warns on read-only arrays.
+        array = np.require(array, array.dtype.newbyteorder("="), requirements="CW")
+        tensor = torch.from_numpy(array)
+        return tensor.to(torch.get_default_device())
+
+    def _from_python(self, value):
+        if not torch.compiler.is_compiling():
+            return super()._from_python(value)
+        # torch.compile cannot trace NumPy's dtype inspection: build the tensor with torch and
+        # apply the same dtype rule (no int32 range check is possible while tracing).
+        tensor = torch.tensor(value)
+        if tensor.dtype == torch.int64:
+            return tensor.to(torch.int32)
+        if tensor.is_floating_point():
+            return torch.tensor(value, dtype=_TORCH_DTYPES[config.floatx()])
+        return tensor
+
+    def _to_numpy(self, x):
+        x = x.detach().cpu()
+        if x.dtype == torch.bfloat16:
+            return x.float().numpy().astype(dtypes.numpy_dtype("bfloat16"))
+        return np.array(x.numpy())  # a copy: the caller may write to it
+
+    def _shape(self, x):
+        return tuple(x.shape)
+
+    def _dtype(self, x):
+        return _NAMES.get(x.dtype) or dtypes.canonical(x.dtype)
+
+    def _is_concrete(self, x):
+        return not torch.compiler.is_compiling()
+
+    def _new_variable(self, x, name):
+        return x.detach().clone()
+
+    def _assign(self, storage, x):
+        # A new tensor, not an in-place copy: results computed earlier (views included) keep
+        # the value they had, as on every other backend.
+        return x.detach().clone()
+
+    def _full(self, shape, value, dtype):
+        return torch.full(shape, value, dtype=_TORCH_DTYPES[dtype])
+
+    def _eye(self, rows, columns, dtype):
+        return torch.eye(rows, columns, dtype=_TORCH_DTYPES[dtype])
+
+    def _arange(self, stop, dtype):
+        return torch.arange(stop, dtype=_TORCH_DTYPES[dtype])
+
+    def _cast(self, x, dtype):
+        return x.to(_TORCH_DTYPES[dtype])
+
+    def _sum(self, x, axes, keepdims):
+        return torch.sum(x, dim=axes, keepdim=keepdims, dtype=x.dtype)
+
+    def _prod(self, x, axes, keepdims):
+        for axis in reversed(range(x.ndim) if axes is None else axes):
+            x = torch.prod(x, dim=axis, keepdim=keepdims, dtype=x.dtype)
+        return x
+
+    def _max(self, x, axes, keepdims):
+        return torch.amax(x, dim=() if axes is None else axes, keepdim=keepdims)
+
+    def _min(self, x, axes, keepdims):
+        return torch.amin(x, dim=() if axes is None else axes, keepdim=keepdims)
+
+    def _cumsum(self, x, axis):
+        return torch.cumsum(x, axis, dtype=x.dtype)
+
+    def _cumprod(self, x, axis):
+        return torch.cumprod(x, axis, dtype=x.dtype)
+
+    def _reshape(self, x, shape):
+        return torch.reshape(x, shape)
+
+    def _transpose(self, x, perm):
+        return torch.permute(x, perm)
+
+    def _expand_dims(self, x, axis):
+        return torch.unsqueeze(x, axis)
+
+    def _squeeze(self, x, axis):
+        return torch.squeeze(x, axis)
+
+    def _pad(self, x, pads):
+        flat = [side for pair in reversed(pads) for side in pair]
+        return torch.nn.functional.pad(x, flat)
+
+    def _take(self, x, indices, axis):
+        shape = x.shape
+        taken = torch.index_select(x, axis, torch.reshape(indices, (-1,)))
+        return torch.reshape(taken, (*shape[:axis], *indices.shape, *shape[axis + 1 :]))
+
+    def _tensordot(self, x, y, x_axis, y_axis):
+        if _has_matmul(x):
+            return torch.tensordot(x, y, dims=([x_axis], [y_axis]))
+        x = torch.movedim(x, x_axis, -1)
+        x = torch.reshape(x, (*x.shape, *[1] * (y.ndim - 1)))
+        return torch.sum(x * torch.movedim(y, y_axis, 0), dim=x.ndim - y.ndim, dtype=x.dtype)
+
+    def _matmul(self, x, y):
+        if _has_matmul(x):
+            return torch.bmm(x, y)
+        return torch.sum(x.unsqueeze(3) * y.unsqueeze(1), dim=2, dtype=x.dtype)
+
+    def _binary(self, op, x, y):
+        return _BINARY[op](x, y)
+
+    def _unary(self, op, x):
+        return _UNARY[op](x)
+
+    def _where(self, condition, x, y):
+        return torch.where(condition, x, y)
+
+
+@torch.compiler.assume_constant_result
+def _read_settings() -> str:
+    """Run (not traced) while torch.compile traces: reads the Keras config file if not read yet."""
+    return config.floatx()
+
+
+@torch.compiler.substitute_in_graph(config.active_adapter)
+def _active_adapter_while_compiling():
+    """Code that torch.compile traces runs on torch (it cannot trace the ContextVar.get)."""
+    _read_settings()
+    return load_adapter("torch")
