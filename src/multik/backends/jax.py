@@ -1,0 +1,163 @@
+"""The JAX adapter: the primitives of ``Adapter`` on jax arrays (traceable under ``jax.jit``).
+
+64-bit dtypes need JAX's process-wide ``jax_enable_x64`` flag, which multik never flips: with
+it off, every 64-bit request raises ``DTypeError`` instead of silently giving 32 bits.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from multik import dtypes
+from multik.backends._base import Adapter
+from multik.errors import DTypeError
+
+_BINARY = {
+    "add": jnp.add,
+    "subtract": jnp.subtract,
+    "multiply": jnp.multiply,
+    "divide": jnp.true_divide,
+    "power": jnp.power,
+    "maximum": jnp.maximum,
+    "minimum": jnp.minimum,
+    "equal": jnp.equal,
+    "not_equal": jnp.not_equal,
+    "less": jnp.less,
+    "less_equal": jnp.less_equal,
+    "greater": jnp.greater,
+    "greater_equal": jnp.greater_equal,
+    "logical_and": jnp.logical_and,
+    "logical_or": jnp.logical_or,
+}
+
+_UNARY = {
+    "negative": jnp.negative,
+    "abs": jnp.abs,
+    "sign": jnp.sign,
+    "exp": jnp.exp,
+    "expm1": jnp.expm1,
+    "log": jnp.log,
+    "log1p": jnp.log1p,
+    "sqrt": jnp.sqrt,
+    "tanh": jnp.tanh,
+    "sigmoid": jax.nn.sigmoid,
+    "softplus": jax.nn.softplus,
+    "isnan": jnp.isnan,
+    "logical_not": jnp.logical_not,
+}
+
+_64BIT_NUMPY = frozenset({np.dtype(np.float64), np.dtype(np.int64)})
+
+
+def _refuse_64bit(name: str) -> None:
+    """Raise DTypeError for 64-bit dtype ``name`` when JAX's x64 mode is off."""
+    if dtypes.is_64bit(name) and not jax.config.jax_enable_x64:
+        raise DTypeError(
+            f"dtype {name} needs JAX's 64-bit mode, which is off; turn it on before any JAX "
+            "work: set the environment variable JAX_ENABLE_X64=1 before importing jax, or call "
+            'jax.config.update("jax_enable_x64", True) at start-up (multik never flips it)'
+        )
+
+
+class JaxAdapter(Adapter):
+    """jax arrays; 64-bit types only under the user's ``jax_enable_x64``."""
+
+    name = "jax"
+    native_types = (type(jnp.zeros(())), jax.Array)
+
+    def _check_dtype_supported(self, name):
+        _refuse_64bit(name)
+
+    def devices(self):
+        return [str(device) for device in jax.devices()]
+
+    def _from_numpy(self, array):
+        if array.dtype in _64BIT_NUMPY:
+            _refuse_64bit(array.dtype.name)
+        return jnp.array(array)
+
+    def _to_numpy(self, x):
+        return np.array(x)
+
+    def _shape(self, x):
+        return x.shape
+
+    def _dtype(self, x):
+        return x.dtype.name
+
+    def _is_concrete(self, x):
+        return not isinstance(x, jax.core.Tracer)
+
+    def _new_variable(self, x, name):
+        return x
+
+    def _assign(self, storage, x):
+        return x
+
+    def _full(self, shape, value, dtype):
+        _refuse_64bit(dtype)
+        return jnp.full(shape, value, dtype=dtype)
+
+    def _eye(self, rows, columns, dtype):
+        _refuse_64bit(dtype)
+        return jnp.eye(rows, columns, dtype=dtype)
+
+    def _arange(self, stop, dtype):
+        return jnp.arange(stop, dtype=dtype)
+
+    def _cast(self, x, dtype):
+        _refuse_64bit(dtype)
+        return x.astype(dtype)
+
+    def _sum(self, x, axes, keepdims):
+        return jnp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+    def _prod(self, x, axes, keepdims):
+        return jnp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+    def _max(self, x, axes, keepdims):
+        return jnp.max(x, axis=axes, keepdims=keepdims)
+
+    def _min(self, x, axes, keepdims):
+        return jnp.min(x, axis=axes, keepdims=keepdims)
+
+    def _cumsum(self, x, axis):
+        return jnp.cumsum(x, axis=axis, dtype=x.dtype)
+
+    def _cumprod(self, x, axis):
+        return jnp.cumprod(x, axis=axis, dtype=x.dtype)
+
+    def _reshape(self, x, shape):
+        return jnp.reshape(x, shape)
+
+    def _transpose(self, x, perm):
+        return jnp.transpose(x, perm)
+
+    def _expand_dims(self, x, axis):
+        return jnp.expand_dims(x, axis)
+
+    def _squeeze(self, x, axis):
+        return jnp.squeeze(x, axis)
+
+    def _pad(self, x, pads):
+        return jnp.pad(x, pads)
+
+    def _take(self, x, indices, axis):
+        return jnp.take(x, indices, axis=axis)
+
+    def _tensordot(self, x, y, x_axis, y_axis):
+        return jnp.tensordot(x, y, axes=([x_axis], [y_axis]))
+
+    def _matmul(self, x, y):
+        return jnp.matmul(x, y)
+
+    def _binary(self, op, x, y):
+        return _BINARY[op](x, y)
+
+    def _unary(self, op, x):
+        return _UNARY[op](x)
+
+    def _where(self, condition, x, y):
+        return jnp.where(condition, x, y)
