@@ -12,11 +12,16 @@ from multik.testing import test_backends
 
 
 def run(args, home, **env):
-    full = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "MULTIK_BACKEND")}
-    full.update(HOME=str(home), KERAS_HOME="", **env)
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KERAS_BACKEND", "MULTIK_BACKEND", "KERAS_HOME")
+    }
+    full.update(HOME=str(home), **env)
     return subprocess.run(
         [sys.executable, "-m", "multik", *args],
         env=full,
+        cwd=home,
         capture_output=True,
         text=True,
         check=False,

@@ -17,6 +17,7 @@ PAIR = [*test_backends(), "numpy"][:2] if len(test_backends()) > 1 else ["numpy"
 
 @pytest.mark.skipif(PAIR[0] == PAIR[1], reason="needs two backends under test")
 def test_threads_see_their_own_backend_at_the_same_time():
+    before = K.backend()  # resolved now: a framework imported by a thread may write keras.json
     barrier = threading.Barrier(2)
     seen: dict[str, list[str]] = {}
 
@@ -34,16 +35,17 @@ def test_threads_see_their_own_backend_at_the_same_time():
         thread.join()
     for name in PAIR:
         assert seen[name] == [name, name, name]
-    assert K.backend() == "numpy"
+    assert K.backend() == before
 
 
 def test_thread_does_not_inherit_another_threads_context():
+    before = K.backend()  # resolved now: importing a framework may write keras.json
     results = []
     with multik.use_backend(PAIR[1]):
         thread = threading.Thread(target=lambda: results.append(K.backend()))
         thread.start()
         thread.join()
-    assert results == ["numpy"]
+    assert results == [before]
 
 
 @pytest.mark.skipif(PAIR[0] == PAIR[1], reason="needs two backends under test")
@@ -58,5 +60,6 @@ def test_asyncio_tasks_see_their_own_backend():
         first, second = asyncio.Event(), asyncio.Event()
         return await asyncio.gather(task(PAIR[0], first, second), task(PAIR[1], second, first))
 
+    before = K.backend()
     assert asyncio.run(main()) == [[PAIR[0]] * 2, [PAIR[1]] * 2]
-    assert K.backend() == "numpy"
+    assert K.backend() == before

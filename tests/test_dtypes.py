@@ -58,7 +58,12 @@ def test_promotion_lattice(a, b, expected):
 
 @pytest.mark.parametrize(
     "tensor, scalar, expected",
-    [("int8", 3, "int8"), ("int8", 1.5, "float32"), ("bool", 1, "int32"), ("float16", 2, "float16")],
+    [
+        ("int8", 3, "int8"),
+        ("int8", 1.5, "float32"),
+        ("bool", 1, "int32"),
+        ("float16", 2, "float16"),
+    ],
 )
 def test_python_scalars_are_weak(tensor, scalar, expected):
     assert dtypes.result_type(tensor, None, scalar) == expected

@@ -24,10 +24,19 @@ assert not heavy, heavy
 
 def test_import_has_no_side_effects(_isolated):
     home = _isolated
-    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "MULTIK_BACKEND")}
-    env.update(HOME=str(home), KERAS_HOME="")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KERAS_BACKEND", "MULTIK_BACKEND", "KERAS_HOME")
+    }
+    env.update(HOME=str(home))
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[-1] == "numpy [4.0, 6.0]"

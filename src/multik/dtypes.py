@@ -176,16 +176,22 @@ def saturation_bounds(source: str, target: str) -> tuple[float, float]:
 
     Clipping to them before the cast makes float→int casts saturate identically everywhere.
     """
+    # Plain Python arithmetic (no NumPy scalars), so compilers such as torch.compile trace it.
     info = np.iinfo(target)
-    src = _numpy_dtype(source)
-    with np.errstate(over="ignore"):  # an int bound beyond the float range becomes inf here
-        lo = src.type(info.min)
-        hi = src.type(info.max)
-    if float(hi) > info.max:
-        hi = np.nextafter(hi, src.type(0))
-    if float(lo) < info.min:
-        lo = np.nextafter(lo, src.type(0))
+    bits, largest = _FLOAT_FORMATS[source]
+    drop = max(int(info.max).bit_length() - bits, 0)  # info.max rounded down to ``bits`` bits
+    hi = min((int(info.max) >> drop) << drop, largest)
+    lo = max(int(info.min), -largest)  # 0 or minus a power of two: exact, or else -largest
     return float(lo), float(hi)
+
+
+#: (significand bits, largest finite value) of each float dtype.
+_FLOAT_FORMATS = {
+    "float16": (11, 65504),
+    "bfloat16": (8, (2**8 - 1) << 120),
+    "float32": (24, (2**24 - 1) << 104),
+    "float64": (53, (2**53 - 1) << 971),
+}
 
 
 def _numpy_dtype(name: str) -> np.dtype:

@@ -23,6 +23,10 @@ __all__ = [
 class MultikError(Exception):
     """Root of every error multik raises."""
 
+    #: Tells TensorFlow's AutoGraph to re-raise the error as it is inside ``tf.function``
+    #: (otherwise it becomes a StagingError), so compiled code raises the same class and message.
+    ag_pass_through = True
+
 
 class BackendNotFoundError(MultikError, ValueError):
     """A backend name that multik does not know (a typo, or a legacy name such as ``theano``)."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from multik import config, dtypes
 from multik.backends import _checks as checks
+from multik.backends import load_adapter
 from multik.backends._convert import framework_of, mismatch, numpy_input, python_to_numpy
 from multik.errors import AxisError, DTypeError, InvalidArgumentError, ShapeError
 from multik.variable import Variable
@@ -51,13 +52,13 @@ class Adapter(abc.ABC):
         if isinstance(x, Variable):
             if x.backend != self.name:
                 raise mismatch(x, self.name, x.backend)
-            return x.value
+            return self._read(x.value)
         if isinstance(x, self.native_types):
             return x
         if isinstance(x, (np.ndarray, np.generic)):
             return self._from_numpy(numpy_input(x))
         if isinstance(x, (bool, int, float, list, tuple)):
-            return self._from_numpy(python_to_numpy(x, config.floatx()))
+            return self._from_python(x)
         if framework_of(x) is not None:
             raise mismatch(x, self.name)
         raise InvalidArgumentError(
@@ -66,19 +67,23 @@ class Adapter(abc.ABC):
         )
 
     def typed_tensor(self, x: object, dtype: str) -> Tensor:
-        """The native tensor for ``x`` with dtype ``dtype``; Python values are built in that dtype.
+        """The native tensor for ``x`` in ``dtype``, converted with K.cast rules.
 
-        Python floats given an integer dtype are built as floats and cast with K.cast rules.
+        Python values and NumPy arrays are converted on the host, so a float64 NumPy array asked
+        for in float32 never exists as a 64-bit tensor (JAX without x64 accepts it). Python
+        integers must fit ``dtype``.
         """
         if isinstance(x, (bool, int, float, list, tuple)):
             array = np.asarray(x)
-            if array.dtype.kind in "biuf" and not (
-                array.dtype.kind == "f" and not dtypes.is_float(dtype)
-            ):
-                if array.dtype.kind in "iu" and dtype != "bool":
-                    self._check_fits(array, dtype)
-                return self._from_numpy(array.astype(dtypes.numpy_dtype(dtype)))
-        return self._cast(self.tensor(x), dtype)
+            if array.dtype.kind in "iu" and dtype != "bool":
+                self._check_fits(array, dtype)
+            x = array
+        if isinstance(x, (np.ndarray, np.generic)):
+            array = numpy_input(x)
+            if array.dtype.name != dtype:
+                array = load_adapter("numpy").cast(array, dtype)
+            return self._from_numpy(array)
+        return self.cast(self.tensor(x), dtype)
 
     @staticmethod
     def _check_fits(array: np.ndarray, dtype: str) -> None:
@@ -99,8 +104,17 @@ class Adapter(abc.ABC):
         self._check_dtype_supported(name)
         return name
 
+    def _from_python(self, value: object) -> Tensor:
+        """A Python number or nested list as a tensor: ints int32, floats floatx, bools bool."""
+        return self._from_numpy(python_to_numpy(value, config.floatx()))
+
+    def _read(self, storage: Tensor) -> Tensor:
+        """The current value of a Variable's storage, as a tensor a later assign leaves alone."""
+        return storage
+
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""
+        return None
 
     # ----------------------------------------------------------------- primitives
 
@@ -242,14 +256,32 @@ class Adapter(abc.ABC):
         if _is_python_number(y):
             x = self.tensor(x)
             dtype = dtypes.result_type(self._dtype(x), None, y, config.floatx())
-            return self._binary(op, self._as(x, dtype), self._scalar(y, dtype))  # type: ignore[arg-type]
-        if _is_python_number(x):
+            x, y = self._as(x, dtype), self._weak_scalar(y, dtype)
+        elif _is_python_number(x):
             y = self.tensor(y)
             dtype = dtypes.result_type(None, self._dtype(y), x, config.floatx())
-            return self._binary(op, self._scalar(x, dtype), self._as(y, dtype))  # type: ignore[arg-type]
-        x, y = self.tensor(x), self.tensor(y)
-        dtype = dtypes.result_type(self._dtype(x), self._dtype(y))
-        return self._binary(op, self._as(x, dtype), self._as(y, dtype))
+            x, y = self._weak_scalar(x, dtype), self._as(y, dtype)
+        else:
+            x, y = self.tensor(x), self.tensor(y)
+            dtype = dtypes.result_type(self._dtype(x), self._dtype(y))
+            x, y = self._as(x, dtype), self._as(y, dtype)
+        if op == "power" and dtypes.is_int(dtype):
+            self._check_integer_exponent(y)
+        return self._binary(op, x, y)
+
+    def _weak_scalar(self, value: float, dtype: str) -> Tensor:
+        """A Python number as a scalar of ``dtype``; an int that does not fit is an error."""
+        if isinstance(value, int) and dtypes.is_int(dtype):
+            self._check_fits(np.asarray(value), dtype)
+        return self._scalar(value, dtype)
+
+    def _check_integer_exponent(self, exponent: Tensor) -> None:
+        """Integers to negative integer powers have no integer value: refuse them where visible."""
+        if self._is_concrete(exponent) and (self._to_numpy(exponent) < 0).any():
+            raise InvalidArgumentError(
+                "integers to negative integer powers are not allowed; cast the base to a float "
+                "dtype first (K.cast(x, K.floatx()))"
+            )
 
     def _divide(self, x: object, y: object) -> Tensor:
         """True division; integer and bool operands divide in floatx."""
@@ -278,7 +310,11 @@ class Adapter(abc.ABC):
         return Variable(self, self._new_variable(x, name or ""), name, constraint)
 
     def constant(
-        self, value: object, dtype: object = None, shape: Sequence[int] | None = None, name: Any = None
+        self,
+        value: object,
+        dtype: object = None,
+        shape: Sequence[int] | None = None,
+        name: Any = None,
     ) -> Tensor:
         x = self.typed_tensor(value, self.dtype_arg(dtype))
         if shape is None:
@@ -296,7 +332,9 @@ class Adapter(abc.ABC):
             f"exactly {checks.size_of(shape)} values"
         )
 
-    def _fill_variable(self, shape: object, value: float, dtype: object, name: str | None) -> Variable:
+    def _fill_variable(
+        self, shape: object, value: float, dtype: object, name: str | None
+    ) -> Variable:
         shape = self._shape_arg(shape)
         x = self._full(shape, value, self.dtype_arg(dtype))
         return Variable(self, self._new_variable(x, name or ""), name)
@@ -363,7 +401,7 @@ class Adapter(abc.ABC):
         target = self.dtype_arg(dtype)
         source = self._dtype(x)
         if source == target:
-            return self._cast(x, target) if isinstance(x, self._variable_types()) else x
+            return x
         if dtypes.is_float(source) and dtypes.is_int(target):
             return self._saturating_cast(x, source, target)
         return self._cast(x, target)
@@ -376,11 +414,10 @@ class Adapter(abc.ABC):
         out = self._cast(safe, target)
         # ``hi`` is the largest float <= the int maximum; anything above it is past the maximum.
         above = self._binary("greater", x, self._scalar(hi, source))
-        return self._where(above, self._scalar(np.iinfo(target).max, target), out)
-
-    def _variable_types(self) -> tuple[type, ...]:
-        """Native variable classes, whose ``cast`` to the same dtype must still copy."""
-        return ()
+        out = self._where(above, self._scalar(np.iinfo(target).max, target), out)
+        # Likewise ``lo`` (e.g. -65504 for float16 to int32): anything below is past the minimum.
+        below = self._binary("less", x, self._scalar(lo, source))
+        return self._where(below, self._scalar(np.iinfo(target).min, target), out)
 
     def _clip_scalars(self, x: Tensor, lo: float, hi: float) -> Tensor:
         dtype = self._dtype(x)
@@ -506,7 +543,10 @@ class Adapter(abc.ABC):
         if (
             not isinstance(padding, (list, tuple))
             or len(padding) != 2
-            or any(isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 0 for p in padding)
+            or any(
+                isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 0
+                for p in padding
+            )
         ):
             raise InvalidArgumentError(
                 f"padding must be a pair of non-negative ints (left, right), got {padding!r}"
@@ -548,8 +588,10 @@ class Adapter(abc.ABC):
         groups = checks.size_of(i_shape[:batch])
         rows = p_shape[batch]
         flat_params = self._reshape(params, (groups * rows, *p_shape[batch + 1 :]))
-        offsets = self._reshape(self._binary("multiply", self._arange(groups, "int32"),
-                                             self._scalar(rows, "int32")), (groups, 1))
+        offsets = self._reshape(
+            self._binary("multiply", self._arange(groups, "int32"), self._scalar(rows, "int32")),
+            (groups, 1),
+        )
         flat_indices = self._binary(
             "add", self._reshape(self._as(indices, "int32"), (groups, i_shape[-1])), offsets
         )
@@ -607,9 +649,7 @@ class Adapter(abc.ABC):
     @staticmethod
     def _batch_dot_axes(xs: tuple[int, ...], ys: tuple[int, ...], axes: object) -> tuple[int, int]:
         if len(xs) < 2 or len(ys) < 2:
-            raise ShapeError(
-                f"batch_dot needs tensors of rank 2 or more, got shapes {xs} and {ys}"
-            )
+            raise ShapeError(f"batch_dot needs tensors of rank 2 or more, got shapes {xs} and {ys}")
         if xs[0] != ys[0]:
             raise ShapeError(
                 f"batch_dot needs equal batch sizes (axis 0), got shapes {xs} and {ys}"
@@ -657,7 +697,9 @@ class Adapter(abc.ABC):
         x = self._as(x, result)
         zero = self._scalar(0, result)
         if alpha != 0 and max_value is None and threshold == 0:
-            return self._where(self._binary("greater_equal", x, zero), x, self._op("multiply", x, alpha))
+            return self._where(
+                self._binary("greater_equal", x, zero), x, self._op("multiply", x, alpha)
+            )
         if threshold != 0:
             positive = self._where(self._op("greater", x, threshold), x, zero)
         else:
@@ -666,7 +708,9 @@ class Adapter(abc.ABC):
             positive = self._binary("minimum", positive, self._scalar(max_value, result))
         if alpha == 0:
             return positive
-        below = self._binary("maximum", self._op("subtract", self._unary("negative", x), -threshold), zero)
+        below = self._binary(
+            "maximum", self._op("subtract", self._unary("negative", x), -threshold), zero
+        )
         return self._binary("subtract", positive, self._op("multiply", below, alpha))
 
     def elu(self, x: object, alpha: float = 1.0) -> Tensor:
@@ -745,7 +789,9 @@ class Adapter(abc.ABC):
         else:
             output = self._binary("divide", output, self._sum(output, axes, True))
             log_p = self._unary("log", self._clip_probabilities(output))
-        loss = self._unary("negative", self._sum(self._binary("multiply", target, log_p), axes, False))
+        loss = self._unary(
+            "negative", self._sum(self._binary("multiply", target, log_p), axes, False)
+        )
         return self._as(loss, result)
 
     def sparse_categorical_crossentropy(
@@ -783,25 +829,44 @@ class Adapter(abc.ABC):
         picked = self.one_hot(labels, classes)
         loss = self._unary(
             "negative",
-            self._sum(self._binary("multiply", self._as(picked, self._dtype(log_p)), log_p), (len(shape) - 1,), False),
+            self._sum(
+                self._binary("multiply", self._as(picked, self._dtype(log_p)), log_p),
+                (len(shape) - 1,),
+                False,
+            ),
         )
         if ignore_class is not None:
             loss = self._where(keep, loss, self._scalar(0, self._dtype(loss)))
         return self._as(loss, result)
 
-    def binary_crossentropy(self, target: object, output: object, from_logits: bool = False) -> Tensor:
+    def binary_crossentropy(
+        self, target: object, output: object, from_logits: bool = False
+    ) -> Tensor:
         target, output, result = self._loss_operands(target, output)
         dtype = self._dtype(output)
         if from_logits:
             zero = self._scalar(0, dtype)
             positive = self._binary("maximum", output, zero)
-            soft = self._unary("log1p", self._unary("exp", self._unary("negative", self._unary("abs", output))))
-            loss = self._binary("add", self._binary("subtract", positive, self._binary("multiply", output, target)), soft)
+            soft = self._unary(
+                "log1p", self._unary("exp", self._unary("negative", self._unary("abs", output)))
+            )
+            loss = self._binary(
+                "add",
+                self._binary("subtract", positive, self._binary("multiply", output, target)),
+                soft,
+            )
             return self._as(loss, result)
         eps = config.epsilon()
         p = self._clip_probabilities(output)
         log_p = self._unary("log", self._op("add", p, eps))
-        log_not_p = self._unary("log", self._op("add", self._op("subtract", self._unary("negative", p), -1.0), eps))
+        # 1 - p is exact here; the maximum (a no-op, p <= 1 - eps) stops graph optimisers (TF's
+        # arithmetic optimiser) from regrouping (1 - p) + eps into (1 + eps) - p, which rounds.
+        not_p = self._binary("maximum", self._op("subtract", 1.0, p), self._scalar(0, dtype))
+        log_not_p = self._unary("log", self._op("add", not_p, eps))
         not_target = self._op("subtract", self._unary("negative", target), -1.0)
-        total = self._binary("add", self._binary("multiply", target, log_p), self._binary("multiply", not_target, log_not_p))
+        total = self._binary(
+            "add",
+            self._binary("multiply", target, log_p),
+            self._binary("multiply", not_target, log_not_p),
+        )
         return self._as(self._unary("negative", total), result)

@@ -70,6 +70,8 @@ def normalize_axes(axis: object, ndim: int) -> tuple[int, ...] | None:
         return None
     if isinstance(axis, list):
         axis = tuple(axis)
+    for item in axis if isinstance(axis, tuple) else (axis,):
+        _as_int(item, "axis")  # before the cache, which would take 1.0 or True for 1
     try:
         return _normalize_axes_cached(axis, ndim)
     except TypeError:  # unhashable items, e.g. a list inside the tuple
