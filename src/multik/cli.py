@@ -1,4 +1,4 @@
-"""The ``multik`` command line: ``multik info``."""
+"""The ``multik`` command line: ``multik info``, ``multik conformance``."""
 
 from __future__ import annotations
 
@@ -30,13 +30,48 @@ def _info(_args: argparse.Namespace) -> int:
     return 0
 
 
+def run_conformance(backends: str | None, markdown: str | None) -> int:
+    """Run the conformance cases on ``backends`` (comma-separated; default: all installed) in all
+    modes, print the function x backend matrix, optionally write it as Markdown; 1 if any fails.
+
+    JAX runs with its 64-bit mode on, as in the pytest suite (this process exists only to run it).
+    """
+    from multik.backends import available_backends, canonical_name
+    from multik.conformance.report import run_matrix
+    from multik.conformance.runner import enable_jax_x64
+
+    chosen = available_backends()
+    if backends:
+        named = (canonical_name(n, "--backends") for n in backends.split(","))
+        chosen = [n for n in named if n is not None]
+    if "jax" in chosen:
+        enable_jax_x64()
+    matrix = run_matrix(chosen)
+    print(matrix.text())
+    if markdown:
+        with open(markdown, "w", encoding="utf-8") as out:
+            out.write(matrix.markdown())
+    return 1 if matrix.failing else 0
+
+
+def _conformance(args: argparse.Namespace) -> int:
+    return run_conformance(args.backends, args.markdown)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="multik", description="The legacy Keras backend API on TensorFlow, PyTorch, JAX and NumPy."
+        prog="multik",
+        description="The legacy Keras backend API on TensorFlow, PyTorch, JAX and NumPy.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     info = commands.add_parser("info", help="show the active backend, why, and what is installed")
     info.set_defaults(run=_info)
+    conformance = commands.add_parser(
+        "conformance", help="run the conformance cases and print the function x backend matrix"
+    )
+    conformance.add_argument("--backends", help="comma-separated backends (default: all installed)")
+    conformance.add_argument("--markdown", metavar="FILE", help="also write the matrix as Markdown")
+    conformance.set_defaults(run=_conformance)
     return parser
 
 

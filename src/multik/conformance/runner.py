@@ -1,0 +1,176 @@
+"""Run one conformance case on one backend in one mode, and judge the result.
+
+Modes: ``eager``; ``compiled`` = ``jax.jit`` / ``tf.function`` / ``torch.compile(fullgraph=True,
+backend="eager")``; and ``xla`` = ``tf.function(jit_compile=True)`` on tensorflow. In compiled
+modes the K call runs inside the compiled function on native tensors: NumPy inputs become
+native tensors passed as arguments, every other argument is a closure constant. Results are
+turned into NumPy arrays with ``K.eval``. Frameworks are imported only when their backend runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from multik import backend as K
+from multik import config, dtypes
+from multik.backends import available_backends, load_adapter
+from multik.conformance.cases import Case, Foreign
+from multik.conformance.compare import mismatch
+from multik.conformance.deviations import UNSUPPORTED
+from multik.errors import MultikError, UnsupportedError
+from multik.variable import Variable
+
+__all__ = ["MODES", "Outcome", "case_modes", "enable_jax_x64", "run_case"]
+
+#: The modes each backend runs, eager first.
+MODES: dict[str, tuple[str, ...]] = {
+    "numpy": ("eager",),
+    "tensorflow": ("eager", "compiled", "xla"),
+    "torch": ("eager", "compiled"),
+    "jax": ("eager", "compiled"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one (case, backend, mode): ``status`` is 'pass', 'unsupported' or 'fail'."""
+
+    status: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the cell is acceptable (passing, or a listed UnsupportedError)."""
+        return self.status != "fail"
+
+
+def case_modes(case: Case, backend: str) -> tuple[str, ...]:
+    """The modes ``case`` runs in on ``backend``: all for the compiled subset, else eager only."""
+    if case.compiled and not case.eager_only:
+        return MODES[backend]
+    return ("eager",)
+
+
+def enable_jax_x64() -> None:
+    """Turn JAX's 64-bit mode on (the suite's setting); must run before any JAX array exists."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+
+
+@contextlib.contextmanager
+def settings(floatx: str | None, epsilon: float | None) -> Iterator[None]:
+    """Set floatx and epsilon for one case, restoring the previous values afterwards."""
+    old_floatx, old_epsilon = config.floatx(), config.epsilon()
+    try:
+        if floatx is not None:
+            config.set_floatx(floatx)
+        if epsilon is not None:
+            config.set_epsilon(epsilon)
+        yield
+    finally:
+        config.set_floatx(old_floatx)
+        config.set_epsilon(old_epsilon)
+
+
+def _foreign_tensor(array: np.ndarray, backend: str) -> Any:
+    others = [name for name in available_backends() if name not in (backend, "numpy")]
+    if not others:
+        raise UnsupportedError("no second framework is installed to build a foreign tensor")
+    return load_adapter(others[0]).tensor(array)
+
+
+def _compiler(
+    backend: str, mode: str, expect_error: bool
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    if backend == "jax":
+        import jax
+
+        return jax.jit
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return lambda fn: tf.function(fn, jit_compile=mode == "xla")
+    if backend == "torch":
+        import torch
+
+        def compile_fresh(fn: Callable[..., Any]) -> Callable[..., Any]:
+            # A fresh cache per case, so dynamo's recompile limit never turns tracing off.
+            torch._dynamo.reset()
+            # With fullgraph=True dynamo reports any exception raised while tracing as its own
+            # Unsupported error (the multik error is its __cause__); bad-input cases therefore
+            # compile with fullgraph=False, torch.compile's default, which raises the multik error.
+            return torch.compile(fn, fullgraph=not expect_error, backend="eager")
+
+        return compile_fresh
+    raise ValueError(f"backend {backend!r} has no compiled mode")
+
+
+def _call(case: Case, backend: str, mode: str) -> Any:
+    adapter = config.active_adapter()
+    args: list[Any] = []
+    tensor_slots: list[int] = []
+    for index, arg in enumerate(case.args):
+        if isinstance(arg, Foreign):
+            args.append(_foreign_tensor(arg.array, backend))
+        elif isinstance(arg, np.ndarray):
+            args.append(adapter.tensor(arg))
+            tensor_slots.append(index)
+        else:
+            args.append(arg)
+    if mode == "eager":
+        return case.invoke(K, *args)
+    constants = list(args)
+
+    def traced(*tensors: Any) -> Any:
+        full = list(constants)
+        for slot, tensor in zip(tensor_slots, tensors):
+            full[slot] = tensor
+        result = case.invoke(K, *full)
+        return result.value if isinstance(result, Variable) else result
+
+    compiled = _compiler(backend, mode, case.error is not None)(traced)
+    return compiled(*[args[i] for i in tensor_slots])
+
+
+def _judge(case: Case, result: Any) -> str | None:
+    if not isinstance(case.expected, np.ndarray):
+        if type(result) is not type(case.expected) or result != case.expected:
+            return f"got {result!r} ({type(result).__name__}), expected {case.expected!r}"
+        return None
+    if isinstance(result, np.ndarray):
+        value, dtype = result, dtypes.canonical(result.dtype)
+    else:
+        value, dtype = K.eval(result), K.dtype(result)
+        if not isinstance(value, np.ndarray):
+            return f"K.eval gave a {type(value).__name__}, not a NumPy array"
+    return mismatch(value, dtype, case.expected, case.dtype or "", case.terms)
+
+
+def run_case(case: Case, backend: str, mode: str) -> Outcome:
+    """Run ``case`` on ``backend`` in ``mode`` and compare with its expectation; never raises."""
+    reason = UNSUPPORTED.get((backend, case.function))
+    try:
+        with config.use_backend(backend), settings(case.floatx, case.epsilon):
+            try:
+                result = _call(case, backend, mode)
+            except MultikError as exc:
+                if reason is not None and isinstance(exc, UnsupportedError):
+                    return Outcome("unsupported", reason)
+                if case.error is not None and type(exc) is case.error:
+                    return Outcome("pass")
+                want = case.error.__name__ if case.error else "a result"
+                return Outcome("fail", f"raised {type(exc).__name__}: {exc} (expected {want})")
+            if case.error is not None:
+                return Outcome("fail", f"returned {result!r}, expected {case.error.__name__}")
+            problem = _judge(case, result)
+    except Exception as exc:  # a framework error escaping multik is a conformance failure
+        return Outcome("fail", f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:600]}")
+    if reason is not None:
+        return Outcome("fail", f"listed unsupported ({reason}) but it ran")
+    return Outcome("fail", problem) if problem else Outcome("pass")
