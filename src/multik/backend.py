@@ -69,6 +69,7 @@ __all__ = [
     "softplus",
     "softsign",
     "sparse_categorical_crossentropy",
+    "square",
     "squeeze",
     "sum",
     "tanh",
@@ -309,6 +310,14 @@ def batch_gather(reference: Any, indices: Any) -> Tensor:
     With 1-D indices it is a plain gather along axis 0: ``batch_gather([1, 2, 3], [2])`` is [3].
     """
     return _adapter().batch_gather(reference, indices)
+
+
+# --------------------------------------------------------------------------- element-wise math
+
+
+def square(x: Any) -> Tensor:
+    """``x * x``, element-wise, in ``x``'s dtype (integers wrap like any product)."""
+    return _adapter().square(x)
 
 
 # --------------------------------------------------------------------------- activations

@@ -24,6 +24,7 @@ __all__ = [
     "is_float",
     "is_int",
     "mean_dtype",
+    "name_of",
     "result_type",
     "saturation_bounds",
 ]
@@ -75,6 +76,17 @@ def _name_of(dtype: object) -> str | None:
         return np.dtype(dtype).name  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
+
+
+_NAME_OF: dict[object, str] = {}
+
+
+def name_of(dtype: object) -> str:
+    """The Keras name of a framework dtype object, cached (``np.dtype.name`` costs ~2 µs)."""
+    name = _NAME_OF.get(dtype)
+    if name is None:
+        name = _NAME_OF[dtype] = _canonical_slow(dtype)
+    return name
 
 
 def is_float(name: str) -> bool:

@@ -236,7 +236,7 @@ class Adapter(abc.ABC):
         """Element-wise ``op`` on ``x``, same dtype (``isnan`` and ``logical_not`` give bool).
 
         ``op`` is one of: negative, abs, sign, exp, expm1, log, log1p, sqrt, tanh, sigmoid,
-        softplus, isnan, logical_not.
+        softplus, relu (max(x, 0), NaN propagates; never bool), isnan, logical_not.
         """
 
     @abc.abstractmethod
@@ -428,17 +428,19 @@ class Adapter(abc.ABC):
 
     def _reduce_args(self, x: object, axis: object) -> tuple[Tensor, tuple[int, ...] | None]:
         x = self.tensor(x)
-        axes = checks.normalize_axes(axis, len(self._shape(x)))
-        return x, axes
+        if axis is None:
+            return x, None
+        return x, checks.normalize_axes(axis, len(self._shape(x)))
 
     def _accumulate(self, op: str, x: object, axis: object, keepdims: bool) -> Tensor:
         x, axes = self._reduce_args(x, axis)
-        compute, result = dtypes.accumulator(self._dtype(x))
-        x = self._as(x, compute)
-        if axes == ():
-            return self._as(x, result)
-        out = self._sum(x, axes, keepdims) if op == "sum" else self._prod(x, axes, keepdims)
-        return self._as(out, result)
+        source = self._dtype(x)
+        compute, result = dtypes.accumulator(source)
+        if compute != source:
+            x = self._cast(x, compute)
+        if axes != ():
+            x = self._sum(x, axes, keepdims) if op == "sum" else self._prod(x, axes, keepdims)
+        return x if compute == result else self._cast(x, result)
 
     def sum(self, x: object, axis: object = None, keepdims: bool = False) -> Tensor:
         return self._accumulate("sum", x, axis, keepdims)
@@ -633,18 +635,26 @@ class Adapter(abc.ABC):
         x, y, result = self._matmul_operands(x, y)
         xs, ys = self._shape(x), self._shape(y)
         x_axis, y_axis = self._batch_dot_axes(xs, ys, axes)
-        x = self._transpose(x, (*[a for a in range(len(xs)) if a != x_axis], x_axis))
-        y = self._transpose(y, (0, y_axis, *[a for a in range(1, len(ys)) if a != y_axis]))
+        # Move x's contracted axis last and y's to position 1, squash both to rank 3, matmul.
+        x = self._permute(x, (*[a for a in range(len(xs)) if a != x_axis], x_axis))
+        y = self._permute(y, (0, y_axis, *[a for a in range(1, len(ys)) if a != y_axis]))
         x_rest = [xs[a] for a in range(1, len(xs)) if a != x_axis]
         y_rest = [ys[a] for a in range(1, len(ys)) if a != y_axis]
         batch, depth = xs[0], xs[x_axis]
-        x3 = self._reshape(x, (batch, checks.size_of(x_rest), depth))
-        y3 = self._reshape(y, (batch, depth, checks.size_of(y_rest)))
-        out = self._matmul(x3, y3)
+        x3 = self._reshape_to(x, (batch, checks.size_of(x_rest), depth))
+        y3 = self._reshape_to(y, (batch, depth, checks.size_of(y_rest)))
         out_shape = (batch, *x_rest, *y_rest)
         if len(out_shape) == 1:
             out_shape = (batch, 1)
-        return self._as(self._reshape(out, out_shape), result)
+        return self._as(self._reshape_to(self._matmul(x3, y3), out_shape), result)
+
+    def _permute(self, x: Tensor, perm: tuple[int, ...]) -> Tensor:
+        """``_transpose``, skipped when ``perm`` keeps every axis in place."""
+        return x if perm == tuple(range(len(perm))) else self._transpose(x, perm)
+
+    def _reshape_to(self, x: Tensor, shape: tuple[int, ...]) -> Tensor:
+        """``_reshape``, skipped when ``x`` already has ``shape``."""
+        return x if self._shape(x) == shape else self._reshape(x, shape)
 
     @staticmethod
     def _batch_dot_axes(xs: tuple[int, ...], ys: tuple[int, ...], axes: object) -> tuple[int, int]:
@@ -676,6 +686,12 @@ class Adapter(abc.ABC):
             )
         return x_axis, y_axis
 
+    # ----------------------------------------------------------------- element-wise math
+
+    def square(self, x: object) -> Tensor:
+        x = self.tensor(x)
+        return self._binary("multiply", x, x)
+
     # ----------------------------------------------------------------- activations
 
     def _float_input(self, x: object) -> tuple[Tensor, str]:
@@ -691,6 +707,8 @@ class Adapter(abc.ABC):
     ) -> Tensor:
         x = self.tensor(x)
         result = self._dtype(x)
+        if alpha == 0 and max_value is None and threshold == 0 and result != "bool":
+            return self._unary("relu", x)
         for value in (alpha, threshold, max_value):
             if value is not None and value != 0:
                 result = dtypes.result_type(result, None, value, config.floatx())
@@ -701,11 +719,16 @@ class Adapter(abc.ABC):
                 self._binary("greater_equal", x, zero), x, self._op("multiply", x, alpha)
             )
         if threshold != 0:
-            positive = self._where(self._op("greater", x, threshold), x, zero)
+            # x above the threshold (NaN stays NaN, as tf_keras's x * mask gives), else 0.
+            keep = self._op("greater", x, threshold)
+            if dtypes.is_float(result):
+                keep = self._binary("logical_or", keep, self._unary("isnan", x))
+            positive = self._where(keep, x, zero)
         else:
             positive = self._binary("maximum", x, zero)
         if max_value is not None:
-            positive = self._binary("minimum", positive, self._scalar(max_value, result))
+            capped = self._binary("minimum", positive, self._scalar(max_value, result))
+            positive = self._binary("maximum", capped, zero)
         if alpha == 0:
             return positive
         below = self._binary(

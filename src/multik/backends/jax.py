@@ -44,6 +44,7 @@ _UNARY = {
     "tanh": jnp.tanh,
     "sigmoid": jax.nn.sigmoid,
     "softplus": jax.nn.softplus,
+    "relu": jax.nn.relu,
     "isnan": jnp.isnan,
     "logical_not": jnp.logical_not,
 }
@@ -59,6 +60,10 @@ def _refuse_64bit(name: str) -> None:
             "work: set the environment variable JAX_ENABLE_X64=1 before importing jax, or call "
             'jax.config.update("jax_enable_x64", True) at start-up (multik never flips it)'
         )
+
+
+# Full float32 products on every device (GPUs would otherwise use TF32): DESIGN.md §4.
+_FULL_PRECISION = jax.lax.Precision.HIGHEST
 
 
 class JaxAdapter(Adapter):
@@ -85,7 +90,7 @@ class JaxAdapter(Adapter):
         return x.shape
 
     def _dtype(self, x):
-        return x.dtype.name
+        return dtypes.name_of(x.dtype)
 
     def _is_concrete(self, x):
         return not isinstance(x, jax.core.Tracer)
@@ -148,10 +153,10 @@ class JaxAdapter(Adapter):
         return jnp.take(x, indices, axis=axis)
 
     def _tensordot(self, x, y, x_axis, y_axis):
-        return jnp.tensordot(x, y, axes=([x_axis], [y_axis]))
+        return jnp.tensordot(x, y, axes=([x_axis], [y_axis]), precision=_FULL_PRECISION)
 
     def _matmul(self, x, y):
-        return jnp.matmul(x, y)
+        return jnp.matmul(x, y, precision=_FULL_PRECISION)
 
     def _binary(self, op, x, y):
         return _BINARY[op](x, y)

@@ -44,9 +44,15 @@ _UNARY = {
     "tanh": np.tanh,
     "sigmoid": _sigmoid,
     "softplus": lambda x: np.logaddexp(np.zeros((), x.dtype), x),
+    "relu": lambda x: np.maximum(x, 0),
     "isnan": np.isnan,
     "logical_not": np.logical_not,
 }
+
+
+def _array(value: np.ndarray | np.generic) -> np.ndarray:
+    """A full reduction gives a NumPy scalar; K results are always arrays."""
+    return value if value.__class__ is np.ndarray else np.asarray(value)
 
 
 class NumpyAdapter(Adapter):
@@ -68,7 +74,7 @@ class NumpyAdapter(Adapter):
         return x.shape
 
     def _dtype(self, x):
-        return x.dtype.name
+        return dtypes.name_of(x.dtype)
 
     def _is_concrete(self, x):
         return True
@@ -95,16 +101,16 @@ class NumpyAdapter(Adapter):
             return x.astype(dtypes.numpy_dtype(dtype))
 
     def _sum(self, x, axes, keepdims):
-        return np.asarray(np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+        return _array(np.add.reduce(x, axis=axes, dtype=x.dtype, keepdims=keepdims))
 
     def _prod(self, x, axes, keepdims):
-        return np.asarray(np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+        return _array(np.multiply.reduce(x, axis=axes, dtype=x.dtype, keepdims=keepdims))
 
     def _max(self, x, axes, keepdims):
-        return np.asarray(np.max(x, axis=axes, keepdims=keepdims))
+        return _array(np.maximum.reduce(x, axis=axes, keepdims=keepdims))
 
     def _min(self, x, axes, keepdims):
-        return np.asarray(np.min(x, axis=axes, keepdims=keepdims))
+        return _array(np.minimum.reduce(x, axis=axes, keepdims=keepdims))
 
     def _cumsum(self, x, axis):
         return np.cumsum(x, axis=axis, dtype=x.dtype)
@@ -131,18 +137,18 @@ class NumpyAdapter(Adapter):
         return np.take(x, indices, axis=axis)
 
     def _tensordot(self, x, y, x_axis, y_axis):
-        return np.asarray(np.tensordot(x, y, axes=([x_axis], [y_axis])))
+        if x_axis == x.ndim - 1 and y_axis == max(y.ndim - 2, 0):
+            return _array(np.dot(x, y))  # the same contraction, without tensordot's Python
+        return _array(np.tensordot(x, y, axes=([x_axis], [y_axis])))
 
     def _matmul(self, x, y):
         return np.matmul(x, y)
 
     def _binary(self, op, x, y):
-        with np.errstate(all="ignore"):
-            return np.asarray(_BINARY[op](x, y))
+        return _array(_BINARY[op](x, y))
 
     def _unary(self, op, x):
-        with np.errstate(all="ignore"):
-            return np.asarray(_UNARY[op](x))
+        return _array(_UNARY[op](x))
 
     def _where(self, condition, x, y):
         return np.where(condition, x, y)

@@ -62,6 +62,7 @@ _UNARY = {
     "tanh": tf.tanh,
     "sigmoid": tf.sigmoid,
     "softplus": tf.nn.softplus,
+    "relu": tf.nn.relu,
     "isnan": tf.math.is_nan,
     "logical_not": tf.logical_not,
 }
@@ -89,7 +90,7 @@ class TensorFlowAdapter(Adapter):
         return tuple(x.shape)
 
     def _dtype(self, x):
-        return x.dtype.name
+        return dtypes.name_of(x.dtype)
 
     def _is_concrete(self, x):
         return tf.executing_eagerly() and not tf.is_symbolic_tensor(x)
@@ -165,6 +166,8 @@ class TensorFlowAdapter(Adapter):
         return tf.gather(x, indices, axis=axis)
 
     def _tensordot(self, x, y, x_axis, y_axis):
+        if x.shape.rank == y.shape.rank == 2 and (x_axis, y_axis) == (1, 0):
+            return tf.matmul(x, y)  # the same contraction, without tensordot's reshapes
         return tf.tensordot(x, y, axes=[[x_axis], [y_axis]])
 
     def _matmul(self, x, y):

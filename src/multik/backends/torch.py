@@ -54,6 +54,7 @@ _UNARY = {
     "sigmoid": torch.sigmoid,
     # F.softplus switches to x above a threshold; logaddexp is exact everywhere.
     "softplus": lambda x: torch.logaddexp(torch.zeros((), dtype=x.dtype, device=x.device), x),
+    "relu": torch.relu,
     "isnan": torch.isnan,
     "logical_not": torch.logical_not,
 }
@@ -175,6 +176,8 @@ class TorchAdapter(Adapter):
 
     def _tensordot(self, x, y, x_axis, y_axis):
         if _has_matmul(x):
+            if x.ndim == y.ndim == 2 and (x_axis, y_axis) == (1, 0):
+                return torch.mm(x, y)  # the same contraction, without tensordot's reshapes
             return torch.tensordot(x, y, dims=([x_axis], [y_axis]))
         x = torch.movedim(x, x_axis, -1)
         x = torch.reshape(x, (*x.shape, *[1] * (y.ndim - 1)))
