@@ -420,6 +420,7 @@ class Adapter(abc.ABC):
         return self._where(below, self._scalar(np.iinfo(target).min, target), out)
 
     def _clip_scalars(self, x: Tensor, lo: float, hi: float) -> Tensor:
+        """Float ``x`` clipped to [lo, hi], bounds exactly representable in its dtype; NaN stays."""
         dtype = self._dtype(x)
         upper = self._binary("minimum", x, self._scalar(hi, dtype))
         return self._binary("maximum", upper, self._scalar(lo, dtype))
@@ -564,8 +565,12 @@ class Adapter(abc.ABC):
             )
         classes = checks.check_positive_int(num_classes, "num_classes")
         index_dtype = "int64" if self._dtype(indices) == "int64" else "int32"
-        column = self._expand_dims(self._as(indices, index_dtype), len(self._shape(indices)))
-        hits = self._binary("equal", column, self._arange(classes, index_dtype))
+        return self._one_hot(self._as(indices, index_dtype), classes)
+
+    def _one_hot(self, indices: Tensor, classes: int) -> Tensor:
+        """float32 one-hot of int32/int64 ``indices``; negative or >= ``classes`` give zero rows."""
+        column = self._expand_dims(indices, len(self._shape(indices)))
+        hits = self._binary("equal", column, self._arange(classes, self._dtype(indices)))
         return self._cast(hits, "float32")
 
     def batch_gather(self, reference: object, indices: object) -> Tensor:
@@ -635,6 +640,8 @@ class Adapter(abc.ABC):
         x, y, result = self._matmul_operands(x, y)
         xs, ys = self._shape(x), self._shape(y)
         x_axis, y_axis = self._batch_dot_axes(xs, ys, axes)
+        if len(xs) == len(ys) == 3 and (x_axis, y_axis) == (2, 1):
+            return self._as(self._matmul(x, y), result)  # already a batched matrix product
         # Move x's contracted axis last and y's to position 1, squash both to rank 3, matmul.
         x = self._permute(x, (*[a for a in range(len(xs)) if a != x_axis], x_axis))
         y = self._permute(y, (0, y_axis, *[a for a in range(1, len(ys)) if a != y_axis]))

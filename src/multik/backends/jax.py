@@ -153,6 +153,8 @@ class JaxAdapter(Adapter):
         return jnp.take(x, indices, axis=axis)
 
     def _tensordot(self, x, y, x_axis, y_axis):
+        if x_axis == x.ndim - 1 and y_axis == max(y.ndim - 2, 0):
+            return jnp.dot(x, y, precision=_FULL_PRECISION)  # cheaper than tensordot
         return jnp.tensordot(x, y, axes=([x_axis], [y_axis]), precision=_FULL_PRECISION)
 
     def _matmul(self, x, y):
@@ -166,3 +168,14 @@ class JaxAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return jnp.where(condition, x, y)
+
+    def _clip_scalars(self, x, lo, hi):
+        return jnp.clip(x, lo, hi)
+
+    def _softmax(self, x, axes):
+        if axes is None or len(axes) != 1:
+            return super()._softmax(x, axes)
+        return jax.nn.softmax(x, axis=axes[0])  # a row holding inf or NaN is all NaN
+
+    def _one_hot(self, indices, classes):
+        return jax.nn.one_hot(indices, classes, dtype=jnp.float32)

@@ -152,3 +152,6 @@ class NumpyAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return np.where(condition, x, y)
+
+    def _clip_scalars(self, x, lo, hi):
+        return _array(np.clip(x, lo, hi))

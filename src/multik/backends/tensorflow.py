@@ -68,6 +68,18 @@ _UNARY = {
 }
 
 _EagerTensor = type(tf.constant(0))
+_SAME_WIDTH_INT = {
+    tf.float16: tf.int16,
+    tf.bfloat16: tf.int16,
+    tf.float32: tf.int32,
+    tf.float64: tf.int64,
+}
+_MAGNITUDE_MASK = {
+    tf.float16: tf.constant(0x7FFF, tf.int16),
+    tf.bfloat16: tf.constant(0x7FFF, tf.int16),
+    tf.float32: tf.constant(0x7FFFFFFF, tf.int32),
+    tf.float64: tf.constant(0x7FFFFFFFFFFFFFFF, tf.int64),
+}
 
 
 class TensorFlowAdapter(Adapter):
@@ -115,6 +127,12 @@ class TensorFlowAdapter(Adapter):
         return tf.cast(tf.range(stop), dtype)
 
     def _cast(self, x, dtype):
+        if dtype == "bool" and x.dtype.is_floating:
+            # TF flushes subnormals to zero on CPU, so tf.cast(3.6e-44, bool) is False; test the
+            # magnitude bits instead (NaN is True, -0.0 is False, as everywhere else).
+            bits = tf.bitcast(x, _SAME_WIDTH_INT[x.dtype])
+            magnitude = tf.bitwise.bitwise_and(bits, _MAGNITUDE_MASK[x.dtype])
+            return tf.not_equal(magnitude, tf.zeros((), magnitude.dtype))
         return tf.cast(x, dtype)
 
     def _sum(self, x, axes, keepdims):
@@ -183,3 +201,21 @@ class TensorFlowAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return tf.where(condition, x, y)
+
+    def _clip_scalars(self, x, lo, hi):
+        return tf.clip_by_value(x, lo, hi)
+
+    def _softmax(self, x, axes):
+        if axes is None or len(axes) != 1:
+            return super()._softmax(x, axes)
+        axis = axes[0]
+        out = tf.nn.softmax(x, axis=axis)
+        # TF eager gives [nan, 0, 0] for a row holding +inf and XLA drops NaN: such rows are NaN.
+        peak = tf.reduce_max(x, axis=axis, keepdims=True)
+        bad = tf.logical_or(
+            tf.math.is_inf(peak), tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
+        )
+        return tf.where(bad, tf.constant(np.nan, x.dtype), out)
+
+    def _one_hot(self, indices, classes):
+        return tf.one_hot(indices, classes, dtype=tf.float32)

@@ -134,6 +134,8 @@ class TorchAdapter(Adapter):
         return x.to(_TORCH_DTYPES[dtype])
 
     def _sum(self, x, axes, keepdims):
+        if axes is None and not keepdims and x.is_floating_point():
+            return torch.sum(x)  # the fastest call; float sums keep their dtype
         return torch.sum(x, dim=axes, keepdim=keepdims, dtype=x.dtype)
 
     def _prod(self, x, axes, keepdims):
@@ -196,6 +198,14 @@ class TorchAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return torch.where(condition, x, y)
+
+    def _clip_scalars(self, x, lo, hi):
+        return torch.clamp(x, lo, hi)
+
+    def _softmax(self, x, axes):
+        if axes is None or len(axes) != 1:
+            return super()._softmax(x, axes)
+        return torch.softmax(x, axes[0])  # a row holding inf or NaN is all NaN, as required
 
 
 @torch.compiler.assume_constant_result
