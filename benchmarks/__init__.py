@@ -1,0 +1,1 @@
+"""multik's speed benchmarks: ``python -m benchmarks.overhead`` (see docs/performance.md)."""
