@@ -6,6 +6,8 @@ here, at collection time; the check that 64-bit requests fail with it off runs i
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from multik.testing import isolated_config, test_backends
@@ -14,6 +16,13 @@ if "jax" in test_backends():
     from multik.conformance.runner import enable_jax_x64
 
     enable_jax_x64()
+
+# MULTIK_TEST_DEVICE=cuda runs the torch cases on the GPU (torch creates new tensors on its
+# default device); JAX uses a GPU whenever its CUDA plugin is installed.
+if os.environ.get("MULTIK_TEST_DEVICE") and "torch" in test_backends():
+    import torch
+
+    torch.set_default_device(os.environ["MULTIK_TEST_DEVICE"])
 
 
 @pytest.fixture(autouse=True)

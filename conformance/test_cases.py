@@ -1,19 +1,30 @@
 """Every conformance case on every backend of ``multik.testing.test_backends()``, in every mode.
 
 Eager runs every case; the compiled modes (jax.jit, tf.function, tf.function(jit_compile=True),
-torch.compile) run the representative subset described in ``multik.conformance.cases``.
+torch.compile) run the representative subset described in ``multik.conformance.cases``. Cases
+that need what this environment lacks are skipped with the reason: bfloat16 cases need
+ml_dtypes, foreign-tensor cases a second framework.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from multik.conformance.cases import CASES
-from multik.conformance.runner import case_modes, run_case
+from multik.conformance.cases import BFLOAT16_MISSING, CASES, Case, Foreign
+from multik.conformance.runner import NO_FOREIGN, case_modes, foreign_framework, run_case
 from multik.testing import test_backends
 
+
+def _param(case: Case, backend: str, mode: str) -> object:
+    foreign = any(isinstance(arg, Foreign) for arg in case.args)
+    marks = (
+        pytest.mark.skip(reason=NO_FOREIGN) if foreign and not foreign_framework(backend) else ()
+    )
+    return pytest.param(case, backend, mode, id=f"{backend}-{mode}-{case.id}", marks=marks)
+
+
 PARAMS = [
-    pytest.param(case, backend, mode, id=f"{backend}-{mode}-{case.id}")
+    _param(case, backend, mode)
     for backend in test_backends()
     for case in CASES
     for mode in case_modes(case, backend)
@@ -24,3 +35,9 @@ PARAMS = [
 def test_case(case, backend, mode):
     outcome = run_case(case, backend, mode)
     assert outcome.ok, outcome.detail
+
+
+def test_bfloat16_cases_are_built():
+    if BFLOAT16_MISSING:
+        pytest.skip(BFLOAT16_MISSING)
+    assert any(case.dtype == "bfloat16" for case in CASES)

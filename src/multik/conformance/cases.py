@@ -12,6 +12,9 @@ Compiled modes (``jax.jit``, ``tf.function``, ``tf.function(jit_compile=True)``,
 representative subset ``compiled=True``: per function, one case per accepted dtype, every
 golden and edge case (NaN, inf, overflow, saturation, empty shapes) and the statically
 checkable bad inputs. Cases that can never be compiled say why in ``eager_only``.
+
+bfloat16 inputs need the optional ml_dtypes package; without it no bfloat16 case is built and
+``BFLOAT16_MISSING`` says so (the tests record it as a skip with that reason).
 """
 
 from __future__ import annotations
@@ -43,9 +46,31 @@ from multik.errors import (
     ShapeError,
 )
 
-__all__ = ["CASES", "Case", "Foreign", "cases_by_function"]
+__all__ = ["BFLOAT16_MISSING", "CASES", "Case", "Foreign", "cases_by_function"]
 
 EPSILON = 1e-7
+
+
+def _bfloat16_missing() -> str:
+    try:
+        numpy_dtype("bfloat16")
+    except DTypeError:
+        return "ml_dtypes is not installed: bfloat16 cases are not built"
+    return ""
+
+
+#: Why no bfloat16 case is built here ("" when they are): bfloat16 arrays need ml_dtypes, an
+#: optional dependency of the numpy backend. Tests that lose those cases skip with this reason.
+BFLOAT16_MISSING = _bfloat16_missing()
+
+
+def _built(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` without bfloat16 when its cases cannot be built."""
+    return tuple(n for n in names if n != "bfloat16" or not BFLOAT16_MISSING)
+
+
+_DTYPES = _built(DTYPES)
+_FLOATS = _built(FLOATS)
 
 
 @dataclass(frozen=True)
@@ -237,7 +262,7 @@ def _reductions() -> None:
     axis_forms = [None, 1, -1, [0, 2], (0, 2), ()]
     for function in _REDUCERS:
         product = function == "prod"
-        for dtype in DTYPES:
+        for dtype in _DTYPES:
             x = _sample((2, 3, 4), dtype, product)
             full = dtype in ("int8", "int32", "float32", "bfloat16")
             for axis in axis_forms if full else [None, (0, 2)]:
@@ -340,7 +365,8 @@ def _reductions() -> None:
         compiled=True,
         tags=frozenset({"half-f32-compute"}),
     )
-    _reduction("sum", q(np.ones(1000), "bfloat16"), None, label="1000-ones", compiled=True)
+    if "bfloat16" in _FLOATS:
+        _reduction("sum", q(np.ones(1000), "bfloat16"), None, label="1000-ones", compiled=True)
     _reduction("mean", q([[1, 2], [3, 4]], "int32"), None, label="int-not-truncated", compiled=True)
     _reduction("mean", q([-1, -2], "int32"), None, label="negative-int")
     _reduction("mean", q([[1, 2], [3, 4]], "int32"), 0, label="floatx64", floatx="float64")
@@ -391,7 +417,7 @@ def _scan(
 def _scans() -> None:
     for function in ("cumsum", "cumprod"):
         product = function == "cumprod"
-        for dtype in DTYPES:
+        for dtype in _DTYPES:
             x = _sample((2, 3), dtype, product)
             _scan(function, x, compiled=True)
             _scan(function, x, 1)
@@ -473,9 +499,9 @@ def _cast_expected(x: np.ndarray, target: str) -> np.ndarray:
 
 def _casts() -> None:
     values = [0, 1, 2, 3, 5, 100]
-    for source in DTYPES:
+    for source in _DTYPES:
         x = q([True, False, True, True, False, True] if source == "bool" else values, source)
-        for target in DTYPES:
+        for target in _DTYPES:
             _add(
                 f"cast-{source}-to-{target}",
                 "cast",
@@ -485,7 +511,7 @@ def _casts() -> None:
                 dtype=target,
                 compiled=target in ("int32", "float32"),
             )
-    for source in ("float16", "bfloat16", "float32", "float64"):
+    for source in _FLOATS:
         x = q(_SATURATE, source)
         for target in ("int8", "uint8", "int16", "int32", "int64"):
             tags = frozenset({"cast-saturate"})
@@ -583,7 +609,7 @@ def _casts() -> None:
 
 def _shape_ops() -> None:
     base = (2, 1, 3)
-    for dtype in DTYPES:
+    for dtype in _DTYPES:
         x = _sample(base, dtype)
         _add(
             f"expand_dims-{dtype}-default",
@@ -899,7 +925,7 @@ def _indexing() -> None:
         dtype="int32",
         compiled=True,
     )
-    for dtype in DTYPES:
+    for dtype in _DTYPES:
         params = _sample((2, 4, 3), dtype)
         indices = q([[3, 0], [1, 1]], "int32")
         expected = np.stack([params[b][indices[b]] for b in range(2)])
@@ -1013,7 +1039,7 @@ def _creation() -> None:
         floatx="float64",
         eager_only=_VARIABLE_ONLY,
     )
-    for dtype in DTYPES:
+    for dtype in _DTYPES:
         x = _sample((2, 3), dtype)
         _add(
             f"variable-{dtype}",
@@ -1359,7 +1385,7 @@ def _linear_algebra() -> None:
             compiled=label in ("(2,3,4)x(2,4,5)", "(3,)x(3,)"),
             tags=tags,
         )
-    for dtype in DTYPES:
+    for dtype in _DTYPES:
         _dot(f"{dtype}-(2,3)x(3,4)", _sample((2, 3), dtype), _sample((3, 4), dtype), compiled=True)
     _dot(
         "int8-accumulates-int32",
@@ -1456,7 +1482,7 @@ def _linear_algebra() -> None:
         dtype="float32",
         terms=20,
     )
-    for dtype in DTYPES:
+    for dtype in _DTYPES:
         x, y = _sample((2, 3, 4), dtype), _sample((2, 4, 5), dtype)
         expected, result = _dot_expected(x[0], y[0])
         expected = np.stack([_dot_expected(x[b], y[b])[0] for b in range(2)])
@@ -1484,6 +1510,48 @@ def _linear_algebra() -> None:
     _error("batch_dot-batch-mismatch", "batch_dot", ShapeError, _sample((3, 2), "float32"), x)
     _error("batch_dot-axis-out-of-range", "batch_dot", AxisError, x, x, kwargs={"axes": 2})
     _error("batch_dot-axes-nested", "batch_dot", AxisError, x, x, kwargs={"axes": [[1], [1]]})
+
+
+# --------------------------------------------------------------------------- element-wise math
+
+
+def _square(
+    label: str,
+    x: Any,
+    dtype: str = "",
+    compiled: bool = False,
+    tags: frozenset[str] = frozenset(),
+) -> None:
+    """``x * x`` in ``x``'s dtype (``dtype`` for Python input): exact int64 products wrapped,
+    float64 squares rounded."""
+    result = dtype or x.dtype.name
+    source = _exact(q(x, result))
+    _add(
+        f"square-{label}",
+        "square",
+        x,
+        expected=rounded(source * source, result),
+        dtype=result,
+        compiled=compiled,
+        tags=tags,
+    )
+
+
+def _element_wise() -> None:
+    for dtype in _DTYPES:
+        tags = frozenset({"bool-square"}) if dtype == "bool" else frozenset()
+        _square(dtype, _sample((2, 3), dtype), compiled=True, tags=tags)
+    _square("float32-scalar", q(-2.5, "float32"))
+    _square("int32-scalar", q(-7, "int32"))
+    _square("float32-empty", q(np.zeros((0, 3)), "float32"), compiled=True)
+    _square("float64-4d", _sample((2, 3, 1, 2), "float64"))
+    _square("int8-overflow-wraps", q([100, -100, 12, -128], "int8"), compiled=True)
+    _square("uint8-overflow-wraps", q([200, 16, 15], "uint8"), compiled=True)
+    _square("int32-overflow-wraps", q([46341, -65536, 3], "int32"), compiled=True)
+    _square("float16-overflow-inf", q([300, -300, 1e-4, 255], "float16"), compiled=True)
+    _square("float32-nan-inf", q([np.nan, np.inf, -np.inf, -0.0, 1e-30], "float32"), compiled=True)
+    _square("python-list", [1.5, -2.0], "float32")
+    _square("python-int", 3, "int32")
 
 
 # --------------------------------------------------------------------------- activations
@@ -1534,7 +1602,7 @@ def _activation(
 def _activations() -> None:
     with np.errstate(all="ignore"):
         for function, formula in _ELEMENTWISE.items():
-            for dtype in FLOATS:
+            for dtype in _FLOATS:
                 x = q(_ACT_VALUES, dtype)
                 _activation(
                     function,
@@ -1579,7 +1647,7 @@ def _activations() -> None:
             max_value=5,
             threshold=0.8,
         )
-        for dtype in ("float16", "bfloat16", "float64"):
+        for dtype in _built(("float16", "bfloat16", "float64")):
             _activation(
                 "relu",
                 q(relu, dtype),
@@ -1636,11 +1704,65 @@ def _activations() -> None:
         )
         _activation(
             "relu",
+            q(-0.25, "float16"),
+            np.float64(0),
+            "float16",
+            "float16-threshold-below-0-max-value-0",
+            compiled=True,
+            alpha=0.0,
+            max_value=0,
+            threshold=-0.5,
+        )
+        nan = q([np.nan, -1, 0.25, 1, 3, 8], "float32")
+        _activation(
+            "relu",
+            nan,
+            np.array([np.nan, 0, 0, 1, 3, 8]),
+            "float32",
+            "float32-nan-threshold",
+            compiled=True,
+            threshold=0.5,
+        )
+        _activation(
+            "relu",
+            nan,
+            np.array([np.nan, -0.15, -0.025, 1, 3, 6]),
+            "float32",
+            "float32-nan-alpha-max-threshold",
+            compiled=True,
+            alpha=0.1,
+            max_value=6.0,
+            threshold=0.5,
+        )
+        _activation(
+            "relu",
             q([-3, 4, 9], "int32"),
             np.array([0, 4, 6]),
             "int32",
             "int32-max-value",
             max_value=6,
+        )
+        infinities = q([-np.inf, np.inf, -1, 2], "float32")
+        _activation(
+            "relu",
+            infinities,
+            np.array([0, np.inf, 0, 2]),
+            "float32",
+            "float32-inf-threshold",
+            compiled=True,
+            tags=frozenset({"relu-inf-threshold"}),
+            threshold=0.5,
+        )
+        _activation(
+            "relu",
+            infinities,
+            np.array([-np.inf, 6, -0.15, 2]),
+            "float32",
+            "float32-inf-alpha-max-threshold",
+            tags=frozenset({"relu-inf-threshold"}),
+            alpha=0.1,
+            max_value=6.0,
+            threshold=0.5,
         )
         _activation(
             "hard_sigmoid",
@@ -1673,7 +1795,7 @@ def _activations() -> None:
             e = np.exp(shifted)
             return e / np.sum(e, axis=axis, keepdims=True)
 
-    for dtype in FLOATS:
+    for dtype in _FLOATS:
         x = q([[1, 2, 3], [-1, 0, 5.5]], dtype)
         _add(
             f"softmax-{dtype}",
@@ -1820,7 +1942,7 @@ def _losses() -> None:
     cce = "categorical_crossentropy"
     target = q([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], "float32")
     probs = [[0, 1, 0], [0.5, 0.3, 0], [1, 0, 0], [0.2, 0.2, 0.6]]
-    for dtype in FLOATS:
+    for dtype in _FLOATS:
         t, p = q(target, dtype), q(probs, dtype)
         _add(
             f"{cce}-{dtype}-exact-0-1-unnormalised",
@@ -1923,7 +2045,7 @@ def _losses() -> None:
             terms=3,
             compiled=label_dtype == "int32",
         )
-    for dtype in ("float16", "bfloat16", "float64"):
+    for dtype in _built(("float16", "bfloat16", "float64")):
         labels = q([0, 0, 1], "int32")
         _add(
             f"{scce}-{dtype}",
@@ -1988,7 +2110,7 @@ def _losses() -> None:
     bce = "binary_crossentropy"
     pairs_t = [1, 0, 1, 0, 1, 0.3]
     pairs_p = [0, 1, 1, 0, 0.5, 0.9]
-    for dtype in FLOATS:
+    for dtype in _FLOATS:
         t, o = q(pairs_t, dtype), q(pairs_p, dtype)
         _add(
             f"{bce}-{dtype}-exact-0-1",
@@ -2054,6 +2176,7 @@ def _foreign() -> None:
         ("dot", (q([[1], [1]], "float32"),)),
         ("cast", ("int32",)),
         ("softmax", ()),
+        ("square", ()),
     ):
         _error(
             f"{function}-foreign-tensor", function, BackendMismatchError, x, *extra, legacy=reason
@@ -2069,6 +2192,7 @@ with np.errstate(all="ignore"), warnings.catch_warnings():
     _indexing()
     _creation()
     _linear_algebra()
+    _element_wise()
     _activations()
     _losses()
     _foreign()

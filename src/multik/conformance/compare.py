@@ -1,16 +1,21 @@
 """The tolerance table and the comparison of a result with its expected value (kept only here).
 
-Integers and bools must match exactly. Floats must satisfy
-``|actual - expected| <= atol + rtol * |expected| + 4 * eps * sqrt(N) * max|expected|`` where
-``N`` is the number of terms an op accumulates (1 for element-wise ops) and ``eps`` is the
-machine epsilon of the dtype the op accumulates in (float32 for float16/bfloat16). NaN
-positions and the sign of infinities must match; the sign of zero is not compared. Shape and
-dtype name must be identical.
+The expected value is first brought to the expected dtype: exact integers wrap to it, float64
+values round to it (beyond its range: ±inf, as the op's own result would). Integers and bools
+must then match exactly. Floats must satisfy
+``|actual - expected| <= atol + rtol * |expected| + 4 * eps * sqrt(N) * scale`` where ``N`` is
+the number of terms an op accumulates (the last term only counts for ``N > 1``), ``eps`` the
+machine epsilon of the dtype the op accumulates in (float32 for float16/bfloat16) and ``scale``
+the size of the accumulated terms, per element (e.g. the float64 sum of their absolute values,
+which stays large where terms cancel near 0), by default ``max|expected|``. NaN positions and
+the sign of infinities must match; the sign of zero is not compared. Shape and dtype name must
+be identical.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -28,15 +33,46 @@ TOLERANCES: dict[str, tuple[float, float]] = {
 _EPS = {"float32": float(np.finfo(np.float32).eps), "float64": float(np.finfo(np.float64).eps)}
 
 
+def _in_dtype(expected: np.ndarray, name: str) -> np.ndarray:
+    """``expected`` wrapped (integers) or rounded (floats) to the dtype ``name``."""
+    target = dtypes.numpy_dtype(name)
+    if name in dtypes.INTS and expected.dtype.kind in "iub":
+        return expected.astype(np.int64).astype(target)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return expected.astype(target)
+
+
+def _allowance(ref: np.ndarray, finite: np.ndarray, name: str, terms: int, scale: Any) -> Any:
+    """The accumulation term ``4 eps sqrt(N) scale`` for the finite elements (0 when N <= 1)."""
+    if terms <= 1:
+        return 0.0
+    if scale is None:
+        size: Any = float(np.max(np.abs(ref[finite])))
+    else:
+        size = np.abs(np.broadcast_to(np.asarray(scale, dtype=np.float64), ref.shape))[finite]
+        size = np.where(np.isfinite(size), size, 0.0)
+    return 4 * _EPS[dtypes.float_compute(name)] * math.sqrt(terms) * size
+
+
 def mismatch(
-    actual: np.ndarray, actual_dtype: str, expected: np.ndarray, expected_dtype: str, terms: int = 1
+    actual: np.ndarray,
+    actual_dtype: str,
+    expected: Any,
+    expected_dtype: str,
+    terms: int = 1,
+    scale: Any = None,
 ) -> str | None:
-    """None when ``actual`` matches ``expected`` under the table, else what differs."""
+    """None when ``actual`` matches ``expected`` under the table, else what differs.
+
+    ``expected`` holds exact integers or float64 values (brought to ``expected_dtype`` here);
+    ``scale`` is the per-element size of the ``terms`` accumulated terms (default max|expected|).
+    """
     if actual_dtype != expected_dtype:
         return f"dtype {actual_dtype}, expected {expected_dtype}"
     actual, expected = np.asarray(actual), np.asarray(expected)
     if actual.shape != expected.shape:
         return f"shape {actual.shape}, expected {expected.shape}"
+    expected = _in_dtype(expected, expected_dtype)
     if not dtypes.is_float(expected_dtype):
         if np.array_equal(actual, expected):
             return None
@@ -55,16 +91,15 @@ def mismatch(
     if not finite.any():
         return None
     rtol, atol = TOLERANCES[expected_dtype]
-    if terms > 1:
-        scale = float(np.max(np.abs(ref[finite])))
-        atol += 4 * _EPS[dtypes.float_compute(expected_dtype)] * math.sqrt(terms) * scale
     error = np.abs(got[finite] - ref[finite])
-    bound = atol + rtol * np.abs(ref[finite])
+    bound = (
+        atol + _allowance(ref, finite, expected_dtype, terms, scale) + rtol * np.abs(ref[finite])
+    )
     if np.all(error <= bound):
         return None
     worst = int(np.argmax(error - bound))
     return (
-        f"values differ beyond tolerance ({expected_dtype}: rtol {rtol:g}, atol {atol:.3g}, "
-        f"N={terms}); worst |diff| {error[worst]:.3g} at expected {ref[finite][worst]!r}:\n"
-        f"  got      {got!r}\n  expected {ref!r}"
+        f"values differ beyond tolerance ({expected_dtype}: rtol {rtol:g}, atol {atol:g}, "
+        f"N={terms}); worst |diff| {error[worst]:.3g} > bound {bound[worst]:.3g} at expected "
+        f"{ref[finite][worst]!r}:\n  got      {got!r}\n  expected {ref!r}"
     )

@@ -113,6 +113,21 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "unambiguous",
     ),
     Deviation(
+        "bool-square",
+        ("square",),
+        "square accepts bool tensors and keeps bool (x * x is x AND x); tf_keras raises",
+        "square is x * x in x's dtype; NumPy, PyTorch and JAX multiply bools as logical and, so "
+        "the result (bool) is unambiguous",
+    ),
+    Deviation(
+        "relu-inf-threshold",
+        ("relu",),
+        "with a threshold, relu(-inf) is 0 (alpha * (x - threshold), -inf, with alpha); tf_keras "
+        "gives NaN",
+        "tf_keras computes x * (x > threshold), and -inf * 0 is NaN; without a threshold every "
+        "framework gives relu(-inf) = 0, and multik keeps that meaning",
+    ),
+    Deviation(
         "dtype-universe",
         ("cast",),
         "dtypes outside bool, int8/16/32/64, uint8, float16, bfloat16, float32, float64 raise "

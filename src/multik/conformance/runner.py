@@ -25,7 +25,18 @@ from multik.conformance.deviations import UNSUPPORTED
 from multik.errors import MultikError, UnsupportedError
 from multik.variable import Variable
 
-__all__ = ["MODES", "Outcome", "case_modes", "enable_jax_x64", "run_case"]
+__all__ = [
+    "MODES",
+    "NO_FOREIGN",
+    "Outcome",
+    "case_modes",
+    "enable_jax_x64",
+    "foreign_framework",
+    "run_case",
+]
+
+#: Why a case with a ``Foreign`` input cannot run: only NumPy (or only the backend) is installed.
+NO_FOREIGN = "no second framework is installed to build a foreign tensor"
 
 #: The modes each backend runs, eager first.
 MODES: dict[str, tuple[str, ...]] = {
@@ -78,11 +89,17 @@ def settings(floatx: str | None, epsilon: float | None) -> Iterator[None]:
         config.set_epsilon(old_epsilon)
 
 
-def _foreign_tensor(array: np.ndarray, backend: str) -> Any:
+def foreign_framework(backend: str) -> str | None:
+    """The installed backend whose tensors are foreign on ``backend`` (NumPy's never are)."""
     others = [name for name in available_backends() if name not in (backend, "numpy")]
-    if not others:
-        raise UnsupportedError("no second framework is installed to build a foreign tensor")
-    return load_adapter(others[0]).tensor(array)
+    return others[0] if others else None
+
+
+def _foreign_tensor(array: np.ndarray, backend: str) -> Any:
+    other = foreign_framework(backend)
+    if other is None:
+        raise UnsupportedError(NO_FOREIGN)
+    return load_adapter(other).tensor(array)
 
 
 def _compiler(
