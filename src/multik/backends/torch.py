@@ -202,6 +202,11 @@ class TorchAdapter(Adapter):
     def _clip_scalars(self, x, lo, hi):
         return torch.clamp(x, lo, hi)
 
+    def _one_hot(self, indices, classes):
+        # The class range lives on the indices' device (F.one_hot refuses negative indices).
+        classes_range = torch.arange(classes, dtype=indices.dtype, device=indices.device)
+        return (indices.unsqueeze(-1) == classes_range).to(torch.float32)
+
     def _softmax(self, x, axes):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
