@@ -236,7 +236,8 @@ class Adapter(abc.ABC):
         """Element-wise ``op`` on ``x``, same dtype (``isnan`` and ``logical_not`` give bool).
 
         ``op`` is one of: negative, abs, sign, exp, expm1, log, log1p, sqrt, tanh, sigmoid,
-        softplus, relu (max(x, 0), NaN propagates; never bool), isnan, logical_not.
+        softplus, relu (max(x, 0), NaN propagates), square (integers wrap), isnan, logical_not;
+        relu and square never get bool.
         """
 
     @abc.abstractmethod
@@ -697,7 +698,9 @@ class Adapter(abc.ABC):
 
     def square(self, x: object) -> Tensor:
         x = self.tensor(x)
-        return self._binary("multiply", x, x)
+        if self._dtype(x) == "bool":
+            return self._binary("multiply", x, x)  # x AND x: no framework squares bools
+        return self._unary("square", x)
 
     # ----------------------------------------------------------------- activations
 

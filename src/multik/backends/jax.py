@@ -45,6 +45,7 @@ _UNARY = {
     "sigmoid": jax.nn.sigmoid,
     "softplus": jax.nn.softplus,
     "relu": jax.nn.relu,
+    "square": jnp.square,
     "isnan": jnp.isnan,
     "logical_not": jnp.logical_not,
 }

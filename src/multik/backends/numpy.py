@@ -45,6 +45,7 @@ _UNARY = {
     "sigmoid": _sigmoid,
     "softplus": lambda x: np.logaddexp(np.zeros((), x.dtype), x),
     "relu": lambda x: np.maximum(x, 0),
+    "square": np.square,
     "isnan": np.isnan,
     "logical_not": np.logical_not,
 }

@@ -63,11 +63,13 @@ _UNARY = {
     "sigmoid": tf.sigmoid,
     "softplus": tf.nn.softplus,
     "relu": tf.nn.relu,
+    "square": tf.square,
     "isnan": tf.math.is_nan,
     "logical_not": tf.logical_not,
 }
 
 _EagerTensor = type(tf.constant(0))
+_NAME_BY_ID: dict[int, str] = {}
 _SAME_WIDTH_INT = {
     tf.float16: tf.int16,
     tf.bfloat16: tf.int16,
@@ -102,7 +104,12 @@ class TensorFlowAdapter(Adapter):
         return tuple(x.shape)
 
     def _dtype(self, x):
-        return dtypes.name_of(x.dtype)
+        # TF interns its DType objects, so their id is a cheap key (hashing a DType is not).
+        dtype = x.dtype
+        name = _NAME_BY_ID.get(id(dtype))
+        if name is None:
+            name = _NAME_BY_ID[id(dtype)] = dtypes.name_of(dtype)
+        return name
 
     def _is_concrete(self, x):
         return tf.executing_eagerly() and not tf.is_symbolic_tensor(x)

@@ -55,6 +55,7 @@ _UNARY = {
     # F.softplus switches to x above a threshold; logaddexp is exact everywhere.
     "softplus": lambda x: torch.logaddexp(torch.zeros((), dtype=x.dtype, device=x.device), x),
     "relu": torch.relu,
+    "square": torch.square,
     "isnan": torch.isnan,
     "logical_not": torch.logical_not,
 }
