@@ -817,15 +817,22 @@ class Adapter(abc.ABC):
                 f"{self._shape(target)} and {self._shape(output)}"
             )
         axes = (checks.normalize_axis(axis, len(self._shape(output))),)
+        # Nested calls, so each large temporary is freed as soon as it is used: allocators
+        # reuse a freed block at once, while a live one forces fresh pages (2x slower on torch).
+        log_p = self._log_probabilities(output, axes, from_logits)
+        weighted = self._binary("multiply", target, log_p)
+        del log_p  # freed before the reduction, as in a one-line NumPy formula
+        return self._as(self._unary("negative", self._sum(weighted, axes, False)), result)
+
+    def _log_probabilities(
+        self, output: Tensor, axes: tuple[int, ...], from_logits: bool
+    ) -> Tensor:
+        """log_softmax of logits, or the log of probabilities renormalised over ``axes`` and
+        clipped to [epsilon, 1 - epsilon] (the tf_keras formula)."""
         if from_logits:
-            log_p = self._log_softmax(output, axes)
-        else:
-            output = self._binary("divide", output, self._sum(output, axes, True))
-            log_p = self._unary("log", self._clip_probabilities(output))
-        loss = self._unary(
-            "negative", self._sum(self._binary("multiply", target, log_p), axes, False)
-        )
-        return self._as(loss, result)
+            return self._log_softmax(output, axes)
+        total = self._sum(output, axes, True)
+        return self._unary("log", self._clip_probabilities(self._binary("divide", output, total)))
 
     def sparse_categorical_crossentropy(
         self,
@@ -891,15 +898,14 @@ class Adapter(abc.ABC):
             return self._as(loss, result)
         eps = config.epsilon()
         p = self._clip_probabilities(output)
-        log_p = self._unary("log", self._op("add", p, eps))
+        # Nested calls free each temporary at once (see categorical_crossentropy).
+        positive = self._binary("multiply", target, self._unary("log", self._op("add", p, eps)))
         # 1 - p is exact here; the maximum (a no-op, p <= 1 - eps) stops graph optimisers (TF's
         # arithmetic optimiser) from regrouping (1 - p) + eps into (1 + eps) - p, which rounds.
         not_p = self._binary("maximum", self._op("subtract", 1.0, p), self._scalar(0, dtype))
-        log_not_p = self._unary("log", self._op("add", not_p, eps))
-        not_target = self._op("subtract", self._unary("negative", target), -1.0)
-        total = self._binary(
-            "add",
-            self._binary("multiply", target, log_p),
-            self._binary("multiply", not_target, log_not_p),
+        negative = self._binary(
+            "multiply",
+            self._op("subtract", 1.0, target),
+            self._unary("log", self._op("add", not_p, eps)),
         )
-        return self._as(self._unary("negative", total), result)
+        return self._as(self._unary("negative", self._binary("add", positive, negative)), result)

@@ -215,14 +215,11 @@ class TensorFlowAdapter(Adapter):
     def _softmax(self, x, axes):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
-        axis = axes[0]
-        out = tf.nn.softmax(x, axis=axis)
-        # TF eager gives [nan, 0, 0] for a row holding +inf and XLA drops NaN: such rows are NaN.
-        peak = tf.reduce_max(x, axis=axis, keepdims=True)
-        bad = tf.logical_or(
-            tf.math.is_inf(peak), tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=True)
-        )
-        return tf.where(bad, tf.constant(np.nan, x.dtype), out)
+        # TF eager gives [nan, 0, 0] for a row holding +inf: adding peak - peak (NaN exactly
+        # when the row's maximum is +-inf or NaN, else 0) makes such rows NaN. Under XLA, whose
+        # maximum drops NaN, tf.nn.softmax already gives NaN rows for NaN inputs.
+        peak = tf.reduce_max(x, axis=axes[0], keepdims=True)
+        return tf.nn.softmax(x, axis=axes[0]) + (peak - peak)
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
