@@ -1,9 +1,9 @@
 """Every conformance case on every backend of ``multik.testing.test_backends()``, in every mode.
 
-Eager runs every case; the compiled modes (jax.jit, tf.function, tf.function(jit_compile=True),
-torch.compile) run the representative subset described in ``multik.conformance.cases``. Cases
-that need what this environment lacks are skipped with the reason: bfloat16 cases need
-ml_dtypes, foreign-tensor cases a second framework.
+Every case runs eagerly and, unless it is eager-only (``multik.conformance.cases`` says why),
+compiled: jax.jit, tf.function, tf.function(jit_compile=True), torch.compile. Cases that need
+what this environment lacks are skipped with the reason: bfloat16 cases need ml_dtypes,
+foreign-tensor cases a second framework.
 """
 
 from __future__ import annotations

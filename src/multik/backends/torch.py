@@ -90,14 +90,17 @@ class TorchAdapter(Adapter):
     def _from_python(self, value):
         if not torch.compiler.is_compiling():
             return super()._from_python(value)
-        # torch.compile cannot trace NumPy's dtype inspection: build the tensor with torch and
-        # apply the same dtype rule (no int32 range check is possible while tracing).
-        tensor = torch.tensor(value)
+        tensor = _traced_python_tensor(value)
         if tensor.dtype == torch.int64:
             return tensor.to(torch.int32)
         if tensor.is_floating_point():
-            return torch.tensor(value, dtype=_TORCH_DTYPES[config.floatx()])
+            return tensor.to(_TORCH_DTYPES[config.floatx()])
         return tensor
+
+    def typed_tensor(self, x, dtype):
+        if torch.compiler.is_compiling() and isinstance(x, (bool, int, float, list, tuple)):
+            return self.cast(_traced_python_tensor(x), dtype)
+        return super().typed_tensor(x, dtype)
 
     def _to_numpy(self, x):
         x = x.detach().cpu()
@@ -212,6 +215,16 @@ class TorchAdapter(Adapter):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
         return torch.softmax(x, axes[0])  # a row holding inf or NaN is all NaN, as required
+
+
+def _traced_python_tensor(value: object) -> torch.Tensor:
+    """A Python value as an int64, float64 or bool tensor built by torch itself.
+
+    torch.compile cannot trace NumPy's dtype inspection, which the host conversion uses; while
+    tracing no int32 range check is possible, so Python ints wrap like any cast.
+    """
+    tensor = torch.tensor(value)
+    return torch.tensor(value, dtype=torch.float64) if tensor.is_floating_point() else tensor
 
 
 @torch.compiler.assume_constant_result

@@ -7,11 +7,10 @@ multik: a float64 NumPy expression computed from the same already-quantised inpu
 rounded to the expected dtype (integers are computed exactly in int64 and wrapped to the
 expected dtype), or a hand-checked literal. Expected dtypes follow API.md Decision 5.
 
-Compiled modes (``jax.jit``, ``tf.function``, ``tf.function(jit_compile=True)``,
-``torch.compile``) trace once per case, which costs up to a second on torch; they run the
-representative subset ``compiled=True``: per function, one case per accepted dtype, every
-golden and edge case (NaN, inf, overflow, saturation, empty shapes) and the statically
-checkable bad inputs. Cases that can never be compiled say why in ``eager_only``.
+Every case also runs compiled (``jax.jit``, ``tf.function``, ``tf.function(jit_compile=True)``,
+``torch.compile``), except the cases that can never be compiled, which say why in
+``eager_only`` (they return Variables, Python values or NumPy arrays, or their error depends on
+the data).
 
 bfloat16 inputs need the optional ml_dtypes package; without it no bfloat16 case is built and
 ``BFLOAT16_MISSING`` says so (the tests record it as a skip with that reason).
@@ -93,7 +92,6 @@ class Case:
     error: type[MultikError] | None = None
     terms: int = 1
     call: Callable[..., Any] | None = None
-    compiled: bool = False
     eager_only: str = ""
     floatx: str | None = None
     epsilon: float | None = None
@@ -229,7 +227,6 @@ def _reduction(
     keepdims: bool = False,
     *,
     label: str = "",
-    compiled: bool = False,
     floatx: str = "float32",
     tags: frozenset[str] = frozenset(),
 ) -> None:
@@ -252,7 +249,6 @@ def _reduction(
         expected=expected,
         dtype=result,
         terms=_terms(x.shape, axis),
-        compiled=compiled,
         tags=_reduction_tags(function, dtype) | tags,
         floatx=None if floatx == "float32" else floatx,
     )
@@ -266,8 +262,8 @@ def _reductions() -> None:
             x = _sample((2, 3, 4), dtype, product)
             full = dtype in ("int8", "int32", "float32", "bfloat16")
             for axis in axis_forms if full else [None, (0, 2)]:
-                _reduction(function, x, axis, compiled=axis == (0, 2))
-            _reduction(function, x, 1, True, compiled=dtype in ("float32", "int8"))
+                _reduction(function, x, axis)
+            _reduction(function, x, 1, True)
             _reduction(function, x, None, True)
             _reduction(function, _sample((5,), dtype, product), 0)
             _reduction(function, _sample((2, 1, 3), dtype, product), 1, label="size1")
@@ -280,7 +276,6 @@ def _reductions() -> None:
             AxisError,
             x,
             kwargs={"axis": 3},
-            compiled=True,
         )
         _error(
             f"{function}-axis-negative-out-of-range", function, AxisError, x, kwargs={"axis": -4}
@@ -291,7 +286,6 @@ def _reductions() -> None:
             AxisError,
             x,
             kwargs={"axis": (0, 0)},
-            compiled=True,
         )
         _error(
             f"{function}-axis-repeated-negative", function, AxisError, x, kwargs={"axis": [1, -2]}
@@ -304,7 +298,6 @@ def _reductions() -> None:
                 function,
                 ShapeError,
                 q(np.zeros((0,)), "float32"),
-                compiled=True,
                 tags=frozenset({"empty-extremum"}),
             )
             _error(
@@ -315,46 +308,39 @@ def _reductions() -> None:
                 kwargs={"axis": 1},
                 tags=frozenset({"empty-extremum"}),
             )
-            _reduction(function, empty, 0, label="empty", compiled=True)
+            _reduction(function, empty, 0, label="empty")
             for values in ([1, np.nan, 3], [np.nan, 1, 3], [1, 3, np.nan]):
                 _reduction(
                     function,
                     q(values, "float32"),
                     None,
                     label="nan" + str(values.index(np.nan) if np.nan in values else ""),
-                    compiled=True,
                 )
             _reduction(
                 function,
                 q([[1, np.nan, 3], [4, 5, 6]], "float32"),
                 1,
                 label="nan-rows",
-                compiled=True,
             )
-            _reduction(
-                function, q([1, np.inf, -np.inf, 3], "float64"), None, label="inf", compiled=True
-            )
+            _reduction(function, q([1, np.inf, -np.inf, 3], "float64"), None, label="inf")
         else:
-            _reduction(function, q(np.zeros((0,)), "float32"), None, label="empty", compiled=True)
+            _reduction(function, q(np.zeros((0,)), "float32"), None, label="empty")
             _reduction(function, empty, 1, label="empty")
             _reduction(function, empty, 0, label="empty")
             _reduction(function, q(np.zeros((0,)), "int32"), None, label="empty")
     # legacy dtype edge cases, SEMANTICS §1c/§1d
-    _reduction("sum", q([2**31 - 1, 1, 0], "int32"), None, label="overflow-wraps", compiled=True)
-    _reduction("sum", q([100, 100, 1], "int8"), None, label="int8-to-int32", compiled=True)
-    _reduction("sum", q([200, 100, 1], "uint8"), None, label="uint8-to-int32", compiled=True)
-    _reduction("sum", q([True, True, False], "bool"), None, label="bool", compiled=True)
-    _reduction("prod", q([100, 100, 2], "int8"), None, label="int8-to-int32", compiled=True)
-    _reduction("prod", q([65536, 65536, 3], "int32"), None, label="overflow-wraps", compiled=True)
-    _reduction(
-        "sum", q([60000, 10000, 1], "float16"), None, label="f16-overflow-inf", compiled=True
-    )
+    _reduction("sum", q([2**31 - 1, 1, 0], "int32"), None, label="overflow-wraps")
+    _reduction("sum", q([100, 100, 1], "int8"), None, label="int8-to-int32")
+    _reduction("sum", q([200, 100, 1], "uint8"), None, label="uint8-to-int32")
+    _reduction("sum", q([True, True, False], "bool"), None, label="bool")
+    _reduction("prod", q([100, 100, 2], "int8"), None, label="int8-to-int32")
+    _reduction("prod", q([65536, 65536, 3], "int32"), None, label="overflow-wraps")
+    _reduction("sum", q([60000, 10000, 1], "float16"), None, label="f16-overflow-inf")
     _reduction(
         "mean",
         q([60000, 10000, 1], "float16"),
         None,
         label="f16-f32-compute",
-        compiled=True,
         tags=frozenset({"half-f32-compute"}),
     )
     _reduction(
@@ -362,12 +348,11 @@ def _reductions() -> None:
         q(np.ones(70000), "float16"),
         None,
         label="70000-ones",
-        compiled=True,
         tags=frozenset({"half-f32-compute"}),
     )
     if "bfloat16" in _FLOATS:
-        _reduction("sum", q(np.ones(1000), "bfloat16"), None, label="1000-ones", compiled=True)
-    _reduction("mean", q([[1, 2], [3, 4]], "int32"), None, label="int-not-truncated", compiled=True)
+        _reduction("sum", q(np.ones(1000), "bfloat16"), None, label="1000-ones")
+    _reduction("mean", q([[1, 2], [3, 4]], "int32"), None, label="int-not-truncated")
     _reduction("mean", q([-1, -2], "int32"), None, label="negative-int")
     _reduction("mean", q([[1, 2], [3, 4]], "int32"), 0, label="floatx64", floatx="float64")
     _reduction("max", q([[-0.0, 0.0]], "float32"), 1, label="signed-zero")
@@ -391,7 +376,6 @@ def _scan(
     x: np.ndarray,
     *axis: Any,
     label: str = "",
-    compiled: bool = False,
     tags: frozenset[str] = frozenset(),
 ) -> None:
     dtype = x.dtype.name
@@ -409,7 +393,6 @@ def _scan(
         expected=expected,
         dtype=result,
         terms=max(terms, 1),
-        compiled=compiled,
         tags=small | tags,
     )
 
@@ -419,7 +402,7 @@ def _scans() -> None:
         product = function == "cumprod"
         for dtype in _DTYPES:
             x = _sample((2, 3), dtype, product)
-            _scan(function, x, compiled=True)
+            _scan(function, x)
             _scan(function, x, 1)
             _scan(function, x, -1)
             _scan(function, _sample((4,), dtype, product), 0)
@@ -432,16 +415,16 @@ def _scans() -> None:
             label="scalar",
             tags=frozenset({"scan-axis-none"}),
         )
-        _scan(function, q(np.zeros((0,)), "float32"), label="empty", compiled=True)
+        _scan(function, q(np.zeros((0,)), "float32"), label="empty")
         _scan(function, q(np.zeros((2, 0)), "int32"), 1, label="empty")
-        _error(f"{function}-axis-out-of-range", function, AxisError, x, 2, compiled=True)
+        _error(f"{function}-axis-out-of-range", function, AxisError, x, 2)
         _error(f"{function}-scalar-axis0", function, AxisError, _sample((), "float32", product))
         _error(f"{function}-axis-list", function, AxisError, x, [0])
-    _scan("cumsum", q([2**31 - 1, 1, 1], "int32"), label="overflow-wraps", compiled=True)
-    _scan("cumsum", q([100, 100, 100], "int8"), label="int8-to-int32", compiled=True)
-    _scan("cumprod", q([65536, 65536, 3], "int32"), label="overflow-wraps", compiled=True)
+    _scan("cumsum", q([2**31 - 1, 1, 1], "int32"), label="overflow-wraps")
+    _scan("cumsum", q([100, 100, 100], "int8"), label="int8-to-int32")
+    _scan("cumprod", q([65536, 65536, 3], "int32"), label="overflow-wraps")
     _scan("cumprod", q([np.inf, 0, 1], "float32"), label="inf-nan")
-    _scan("cumsum", q(np.linspace(-1, 1, 4096), "float16"), label="f16-4096", compiled=True)
+    _scan("cumsum", q(np.linspace(-1, 1, 4096), "float16"), label="f16-4096")
 
 
 # --------------------------------------------------------------------------- cast
@@ -509,7 +492,6 @@ def _casts() -> None:
                 target,
                 expected=_cast_expected(x, target),
                 dtype=target,
-                compiled=target in ("int32", "float32"),
             )
     for source in _FLOATS:
         x = q(_SATURATE, source)
@@ -522,7 +504,6 @@ def _casts() -> None:
                 target,
                 expected=_saturated(x, target),
                 dtype=target,
-                compiled=source in ("float16", "float32"),
                 tags=tags,
             )
         _add(
@@ -532,7 +513,6 @@ def _casts() -> None:
             "bool",
             expected=np.array([False, False, True, True, True]),
             dtype="bool",
-            compiled=source == "float32",
         )
     _add(
         "cast-float32-to-int32-truncates",
@@ -541,7 +521,6 @@ def _casts() -> None:
         "int32",
         expected=np.array([1, -1, 2], np.int32),
         dtype="int32",
-        compiled=True,
     )
     _add(
         "cast-int32-to-int8-wraps",
@@ -550,7 +529,6 @@ def _casts() -> None:
         "int8",
         expected=np.array([44, 127, -1], np.int8),
         dtype="int8",
-        compiled=True,
     )
     _add(
         "cast-int32-to-uint8-wraps",
@@ -600,7 +578,7 @@ def _casts() -> None:
         expected=("float16", "float32"),
         eager_only="returns dtype names (Python strs)",
     )
-    _error("cast-unknown-dtype", "cast", DTypeError, q([1], "float32"), "float128x", compiled=True)
+    _error("cast-unknown-dtype", "cast", DTypeError, q([1], "float32"), "float128x")
     _error("cast-unsupported-dtype", "cast", DTypeError, q([1], "float32"), "uint32")
 
 
@@ -617,7 +595,6 @@ def _shape_ops() -> None:
             x,
             expected=x.reshape(2, 1, 3, 1),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"squeeze-{dtype}-axis1",
@@ -626,7 +603,6 @@ def _shape_ops() -> None:
             1,
             expected=x.reshape(2, 3),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"transpose-{dtype}-3d",
@@ -634,7 +610,6 @@ def _shape_ops() -> None:
             x,
             expected=np.transpose(x),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"reshape-{dtype}-(3,-1)",
@@ -643,7 +618,6 @@ def _shape_ops() -> None:
             (3, -1),
             expected=x.reshape(3, 2),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"permute_dimensions-{dtype}-(2,0,1)",
@@ -652,7 +626,6 @@ def _shape_ops() -> None:
             (2, 0, 1),
             expected=np.transpose(x, (2, 0, 1)),
             dtype=dtype,
-            compiled=True,
         )
         y = _sample((2, 3, 4), dtype)
         _add(
@@ -662,7 +635,6 @@ def _shape_ops() -> None:
             (1, 2),
             expected=np.pad(y, ((0, 0), (1, 2), (0, 0))),
             dtype=dtype,
-            compiled=True,
         )
     x = _sample(base, "float32")
     for axis in (0, 1, 3, -1, -4, 2):
@@ -682,7 +654,7 @@ def _shape_ops() -> None:
         expected=q([2.5], "float32"),
         dtype="float32",
     )
-    _error("expand_dims-axis-out-of-range", "expand_dims", AxisError, x, 4, compiled=True)
+    _error("expand_dims-axis-out-of-range", "expand_dims", AxisError, x, 4)
     _error("expand_dims-axis-negative-out-of-range", "expand_dims", AxisError, x, -5)
     _error("expand_dims-axis-tuple", "expand_dims", AxisError, x, (0, 2))
     _add("squeeze-float32-axis-2", "squeeze", x, -2, expected=x.reshape(2, 3), dtype="float32")
@@ -702,7 +674,7 @@ def _shape_ops() -> None:
         expected=q(np.zeros((0,)), "float32"),
         dtype="float32",
     )
-    _error("squeeze-non-1-axis", "squeeze", ShapeError, x, 0, compiled=True)
+    _error("squeeze-non-1-axis", "squeeze", ShapeError, x, 0)
     _error("squeeze-axis-out-of-range", "squeeze", AxisError, x, 3)
     _add(
         "transpose-golden",
@@ -710,7 +682,6 @@ def _shape_ops() -> None:
         [[1, 2, 3], [4, 5, 6]],
         expected=np.array([[1, 4], [2, 5], [3, 6]], np.int32),
         dtype="int32",
-        compiled=True,
     )
     _add(
         "transpose-float32-1d",
@@ -775,7 +746,6 @@ def _shape_ops() -> None:
             ShapeError,
             z,
             target,
-            compiled=target == (5, 3),
         )
     _error(
         "reshape-ambiguous-minus-one",
@@ -801,9 +771,7 @@ def _shape_ops() -> None:
         expected=np.transpose(x, (1, 2, 0)),
         dtype="float32",
     )
-    _error(
-        "permute_dimensions-wrong-length", "permute_dimensions", AxisError, x, (1, 0), compiled=True
-    )
+    _error("permute_dimensions-wrong-length", "permute_dimensions", AxisError, x, (1, 0))
     _error("permute_dimensions-repeated", "permute_dimensions", AxisError, x, (0, 0, 1))
     _error("permute_dimensions-out-of-range", "permute_dimensions", AxisError, x, (0, 1, 3))
     t = _sample((2, 3, 4), "float32")
@@ -829,7 +797,6 @@ def _shape_ops() -> None:
         "temporal_padding",
         ShapeError,
         q(np.ones((2, 3)), "float32"),
-        compiled=True,
     )
     _error("temporal_padding-negative", "temporal_padding", InvalidArgumentError, t, (-1, 1))
 
@@ -851,7 +818,6 @@ def _indexing() -> None:
             4,
             expected=_one_hot_expected(indices, 4),
             dtype="float32",
-            compiled=True,
         )
     ints = q([0, -1, 4, 7, 2], "int32")
     _add(
@@ -861,7 +827,6 @@ def _indexing() -> None:
         4,
         expected=_one_hot_expected(ints, 4),
         dtype="float32",
-        compiled=True,
     )
     batch = q(np.arange(24).reshape(2, 3, 4) % 5, "int32")
     _add(
@@ -912,7 +877,6 @@ def _indexing() -> None:
             DTypeError,
             q([0, 1], dtype),
             3,
-            compiled=dtype == "float32",
         )
     _error("one_hot-zero-classes", "one_hot", InvalidArgumentError, q([0], "int32"), 0)
 
@@ -923,7 +887,6 @@ def _indexing() -> None:
         [2],
         expected=np.array([3], np.int32),
         dtype="int32",
-        compiled=True,
     )
     for dtype in _DTYPES:
         params = _sample((2, 4, 3), dtype)
@@ -936,7 +899,6 @@ def _indexing() -> None:
             indices,
             expected=expected,
             dtype=dtype,
-            compiled=dtype in ("float32", "bool", "bfloat16"),
         )
     params = _sample((5, 3), "float32")
     for dtype in ("int64", "int8", "uint8"):
@@ -982,7 +944,6 @@ def _indexing() -> None:
         DTypeError,
         params,
         q([1.0], "float32"),
-        compiled=True,
     )
     _error(
         "batch_gather-batch-mismatch",
@@ -1057,7 +1018,6 @@ def _creation() -> None:
             kwargs={"dtype": dtype},
             expected=x,
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"zeros-{dtype}",
@@ -1092,7 +1052,6 @@ def _creation() -> None:
             x,
             expected=q(np.zeros((2, 3)), dtype),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"ones_like-{dtype}",
@@ -1100,7 +1059,6 @@ def _creation() -> None:
             x,
             expected=q(np.ones((2, 3)), dtype),
             dtype=dtype,
-            compiled=True,
         )
         _add(
             f"shape-{dtype}",
@@ -1108,7 +1066,6 @@ def _creation() -> None:
             x,
             expected=np.array([2, 3], np.int32),
             dtype="int32",
-            compiled=dtype == "float32",
         )
         _add(f"int_shape-{dtype}", "int_shape", x, expected=(2, 3), eager_only=_PYTHON_RESULT)
         _add(f"ndim-{dtype}", "ndim", x, expected=2, eager_only=_PYTHON_RESULT)
@@ -1145,7 +1102,6 @@ def _creation() -> None:
         1,
         expected=np.array(1, np.float32),
         dtype="float32",
-        compiled=True,
     )
     _add(
         "constant-floatx64",
@@ -1162,7 +1118,6 @@ def _creation() -> None:
         kwargs={"shape": (2, 3)},
         expected=np.full((2, 3), 5, np.float32),
         dtype="float32",
-        compiled=True,
     )
     _add(
         "constant-reshape",
@@ -1225,7 +1180,6 @@ def _creation() -> None:
         kwargs={"dtype": "float32"},
         expected=np.zeros((2, 3), np.float32),
         dtype="float32",
-        compiled=True,
     )
     _add(
         "ones_like-int32-to-bool",
@@ -1330,7 +1284,6 @@ def _dot(
     label: str,
     x: np.ndarray,
     y: np.ndarray,
-    compiled: bool = False,
     tags: frozenset[str] = frozenset(),
 ) -> None:
     expected, result = _dot_expected(x, y)
@@ -1343,7 +1296,6 @@ def _dot(
         expected=expected,
         dtype=result,
         terms=terms,
-        compiled=compiled,
         tags=tags,
     )
 
@@ -1382,16 +1334,14 @@ def _linear_algebra() -> None:
             f"float32-shape{label}",
             _sample(xs, "float32"),
             _sample(ys, "float32"),
-            compiled=label in ("(2,3,4)x(2,4,5)", "(3,)x(3,)"),
             tags=tags,
         )
     for dtype in _DTYPES:
-        _dot(f"{dtype}-(2,3)x(3,4)", _sample((2, 3), dtype), _sample((3, 4), dtype), compiled=True)
+        _dot(f"{dtype}-(2,3)x(3,4)", _sample((2, 3), dtype), _sample((3, 4), dtype))
     _dot(
         "int8-accumulates-int32",
         q(np.full((1, 40), 100), "int8"),
         q(np.full((40, 1), 100), "int8"),
-        compiled=True,
     )
     _dot(
         "int32-x-float32-promotes",
@@ -1419,7 +1369,6 @@ def _linear_algebra() -> None:
         ShapeError,
         _sample((2, 3), "float32"),
         _sample((4, 5), "float32"),
-        compiled=True,
     )
     _error("dot-1d-mismatch", "dot", ShapeError, _sample((3,), "float32"), _sample((4,), "float32"))
 
@@ -1460,7 +1409,6 @@ def _linear_algebra() -> None:
             expected=rounded(_batch_dot_expected(x, y, axes), "float32"),
             dtype="float32",
             terms=depth,
-            compiled=(xs, ys) in (((32, 20), (32, 20)), ((32, 20, 1), (32, 30, 20))),
         )
     _add(
         "batch_dot-golden",
@@ -1470,7 +1418,6 @@ def _linear_algebra() -> None:
         kwargs={"axes": 1},
         expected=np.array([[17], [53]], np.int32),
         dtype="int32",
-        compiled=True,
     )
     _add(
         "batch_dot-golden-ones-shape",
@@ -1494,17 +1441,15 @@ def _linear_algebra() -> None:
             expected=expected,
             dtype=result,
             terms=4,
-            compiled=dtype in ("float16", "int8"),
         )
     x = _sample((4, 2), "float32")
-    _error("batch_dot-axis0", "batch_dot", AxisError, x, x, kwargs={"axes": 0}, compiled=True)
+    _error("batch_dot-axis0", "batch_dot", AxisError, x, x, kwargs={"axes": 0})
     _error(
         "batch_dot-(4,3,2)x(4,3,5)-axes-None",
         "batch_dot",
         ShapeError,
         _sample((4, 3, 2), "float32"),
         _sample((4, 3, 5), "float32"),
-        compiled=True,
     )
     _error("batch_dot-rank1", "batch_dot", ShapeError, _sample((4,), "float32"), x)
     _error("batch_dot-batch-mismatch", "batch_dot", ShapeError, _sample((3, 2), "float32"), x)
@@ -1519,7 +1464,6 @@ def _square(
     label: str,
     x: Any,
     dtype: str = "",
-    compiled: bool = False,
     tags: frozenset[str] = frozenset(),
 ) -> None:
     """``x * x`` in ``x``'s dtype (``dtype`` for Python input): exact int64 products wrapped,
@@ -1532,7 +1476,6 @@ def _square(
         x,
         expected=rounded(source * source, result),
         dtype=result,
-        compiled=compiled,
         tags=tags,
     )
 
@@ -1540,16 +1483,16 @@ def _square(
 def _element_wise() -> None:
     for dtype in _DTYPES:
         tags = frozenset({"bool-square"}) if dtype == "bool" else frozenset()
-        _square(dtype, _sample((2, 3), dtype), compiled=True, tags=tags)
+        _square(dtype, _sample((2, 3), dtype), tags=tags)
     _square("float32-scalar", q(-2.5, "float32"))
     _square("int32-scalar", q(-7, "int32"))
-    _square("float32-empty", q(np.zeros((0, 3)), "float32"), compiled=True)
+    _square("float32-empty", q(np.zeros((0, 3)), "float32"))
     _square("float64-4d", _sample((2, 3, 1, 2), "float64"))
-    _square("int8-overflow-wraps", q([100, -100, 12, -128], "int8"), compiled=True)
-    _square("uint8-overflow-wraps", q([200, 16, 15], "uint8"), compiled=True)
-    _square("int32-overflow-wraps", q([46341, -65536, 3], "int32"), compiled=True)
-    _square("float16-overflow-inf", q([300, -300, 1e-4, 255], "float16"), compiled=True)
-    _square("float32-nan-inf", q([np.nan, np.inf, -np.inf, -0.0, 1e-30], "float32"), compiled=True)
+    _square("int8-overflow-wraps", q([100, -100, 12, -128], "int8"))
+    _square("uint8-overflow-wraps", q([200, 16, 15], "uint8"))
+    _square("int32-overflow-wraps", q([46341, -65536, 3], "int32"))
+    _square("float16-overflow-inf", q([300, -300, 1e-4, 255], "float16"))
+    _square("float32-nan-inf", q([np.nan, np.inf, -np.inf, -0.0, 1e-30], "float32"))
     _square("python-list", [1.5, -2.0], "float32")
     _square("python-int", 3, "int32")
 
@@ -1583,7 +1526,6 @@ def _activation(
     expected: np.ndarray,
     dtype: str,
     label: str,
-    compiled: bool = False,
     tags: frozenset[str] = frozenset(),
     **kwargs: Any,
 ) -> None:
@@ -1594,7 +1536,6 @@ def _activation(
         kwargs=kwargs,
         expected=rounded(expected, dtype),
         dtype=dtype,
-        compiled=compiled,
         tags=tags,
     )
 
@@ -1610,7 +1551,6 @@ def _activations() -> None:
                     formula(f64(x)),
                     dtype,
                     dtype,
-                    compiled=dtype in ("float32", "bfloat16"),
                 )
             x = q([-3, -1, 0, 2, 5], "int32")
             result = "int32" if function == "relu" else "float32"
@@ -1623,7 +1563,6 @@ def _activations() -> None:
                 formula(f64(special)),
                 "float32",
                 "float32-nan-inf",
-                compiled=True,
             )
             _activation(
                 function,
@@ -1642,7 +1581,6 @@ def _activations() -> None:
             np.array([-0.38, -0.18, -0.08, -0.03, 1, 2, 5]),
             "float32",
             "golden-alpha-max-threshold",
-            compiled=True,
             alpha=0.1,
             max_value=5,
             threshold=0.8,
@@ -1672,7 +1610,6 @@ def _activations() -> None:
             np.clip(relu, 0, 6),
             "float32",
             "relu6",
-            compiled=True,
             max_value=6,
         )
         _activation(
@@ -1708,7 +1645,6 @@ def _activations() -> None:
             np.float64(0),
             "float16",
             "float16-threshold-below-0-max-value-0",
-            compiled=True,
             alpha=0.0,
             max_value=0,
             threshold=-0.5,
@@ -1720,7 +1656,6 @@ def _activations() -> None:
             np.array([np.nan, 0, 0, 1, 3, 8]),
             "float32",
             "float32-nan-threshold",
-            compiled=True,
             threshold=0.5,
         )
         _activation(
@@ -1729,7 +1664,6 @@ def _activations() -> None:
             np.array([np.nan, -0.15, -0.025, 1, 3, 6]),
             "float32",
             "float32-nan-alpha-max-threshold",
-            compiled=True,
             alpha=0.1,
             max_value=6.0,
             threshold=0.5,
@@ -1749,7 +1683,6 @@ def _activations() -> None:
             np.array([0, np.inf, 0, 2]),
             "float32",
             "float32-inf-threshold",
-            compiled=True,
             tags=frozenset({"relu-inf-threshold"}),
             threshold=0.5,
         )
@@ -1770,7 +1703,6 @@ def _activations() -> None:
             np.array([1, 0, 1, 0, 0.5]),
             "float32",
             "golden-saturates",
-            compiled=True,
         )
         x = q([-1.0, -1e-8, 2.0], "float32")
         _activation(
@@ -1804,7 +1736,6 @@ def _activations() -> None:
             expected=rounded(softmax(f64(x)), dtype),
             dtype=dtype,
             terms=3,
-            compiled=True,
         )
     x = q(np.sin(np.arange(24)).reshape(2, 3, 4) * 4, "float32")
     _add(
@@ -1832,7 +1763,6 @@ def _activations() -> None:
         expected=rounded(softmax(np.array([1.0, 2, 3])), "float32"),
         dtype="float32",
         terms=3,
-        compiled=True,
         tags=frozenset({"softmax-1d"}),
     )
     _add(
@@ -1842,7 +1772,6 @@ def _activations() -> None:
         expected=np.array([[1, 0, 0]], np.float32),
         dtype="float32",
         terms=3,
-        compiled=True,
     )
     _add(
         "softmax-float32-inf-row",
@@ -1851,7 +1780,6 @@ def _activations() -> None:
         expected=rounded(np.array([[np.nan] * 3, softmax(np.array([1.0, 2, 3]))]), "float32"),
         dtype="float32",
         terms=3,
-        compiled=True,
         tags=frozenset({"softmax-nonfinite"}),
     )
     _add(
@@ -1861,7 +1789,6 @@ def _activations() -> None:
         expected=np.full((1, 3), np.nan, np.float32),
         dtype="float32",
         terms=3,
-        compiled=True,
         tags=frozenset({"softmax-nonfinite"}),
     )
     _add(
@@ -1881,9 +1808,7 @@ def _activations() -> None:
         terms=3,
         tags=frozenset({"int-activation"}),
     )
-    _error(
-        "softmax-axis-out-of-range", "softmax", AxisError, q([[1, 2]], "float32"), 2, compiled=True
-    )
+    _error("softmax-axis-out-of-range", "softmax", AxisError, q([[1, 2]], "float32"), 2)
 
 
 # --------------------------------------------------------------------------- losses
@@ -1952,7 +1877,6 @@ def _losses() -> None:
             expected=rounded(_cce(t, p), dtype),
             dtype=dtype,
             terms=3,
-            compiled=True,
         )
     logits = q([[1e4, 0, -1e4], [1, 2, 3], [0, 0, 0]], "float32")
     t3 = target[:3]
@@ -1965,7 +1889,6 @@ def _losses() -> None:
         expected=rounded(_cce(t3, logits, from_logits=True), "float32"),
         dtype="float32",
         terms=3,
-        compiled=True,
     )
     _add(
         f"{cce}-float64-logits",
@@ -2011,7 +1934,6 @@ def _losses() -> None:
         expected=rounded(_cce(e2, rounded(_softmax64(f64(z)), "float32")), "float32"),
         dtype="float32",
         terms=3,
-        compiled=True,
         tags=frozenset({"no-cached-logits"}),
     )
     _add(
@@ -2024,9 +1946,7 @@ def _losses() -> None:
         terms=3,
         epsilon=1e-3,
     )
-    _error(
-        f"{cce}-shape-mismatch", cce, ShapeError, target, q(probs, "float32")[:, :2], compiled=True
-    )
+    _error(f"{cce}-shape-mismatch", cce, ShapeError, target, q(probs, "float32")[:, :2])
     _error(
         f"{cce}-axis-out-of-range", cce, AxisError, target, q(probs, "float32"), kwargs={"axis": 2}
     )
@@ -2043,7 +1963,6 @@ def _losses() -> None:
             expected=rounded(_sparse_cce(labels, p), "float32"),
             dtype="float32",
             terms=3,
-            compiled=label_dtype == "int32",
         )
     for dtype in _built(("float16", "bfloat16", "float64")):
         labels = q([0, 0, 1], "int32")
@@ -2055,7 +1974,6 @@ def _losses() -> None:
             expected=rounded(_sparse_cce(labels, q(p, dtype)), dtype),
             dtype=dtype,
             terms=3,
-            compiled=dtype == "float16",
         )
     labels = q([2, 0, 1], "int64")
     _add(
@@ -2067,7 +1985,6 @@ def _losses() -> None:
         expected=rounded(_sparse_cce(labels, logits, from_logits=True), "float32"),
         dtype="float32",
         terms=3,
-        compiled=True,
     )
     deep = q(np.abs(np.cos(np.arange(24))).reshape(2, 4, 3) + 0.05, "float32")
     deep_labels = q(np.arange(8).reshape(2, 4) % 3, "int32")
@@ -2105,7 +2022,7 @@ def _losses() -> None:
         p,
         eager_only="the label range is data-dependent, checked only when the labels hold values",
     )
-    _error(f"{scce}-label-count", scce, ShapeError, q([0, 1], "int32"), p, compiled=True)
+    _error(f"{scce}-label-count", scce, ShapeError, q([0, 1], "int32"), p)
 
     bce = "binary_crossentropy"
     pairs_t = [1, 0, 1, 0, 1, 0.3]
@@ -2119,7 +2036,6 @@ def _losses() -> None:
             o,
             expected=rounded(_bce(t, o), dtype),
             dtype=dtype,
-            compiled=True,
         )
     _add(
         f"{bce}-golden-(1,0)",
@@ -2128,7 +2044,6 @@ def _losses() -> None:
         q([0.0], "float32"),
         expected=np.array([15.424949], np.float32),
         dtype="float32",
-        compiled=True,
     )
     zl = q([[1e4, -1e4, 30, 0]], "float32")
     tl = q([[0, 0, 0.3, 1]], "float32")
@@ -2140,7 +2055,6 @@ def _losses() -> None:
         kwargs={"from_logits": True},
         expected=rounded(_bce(tl, zl, True), "float32"),
         dtype="float32",
-        compiled=True,
     )
     zs = q([[-100.0, 30.0]], "float32")
     ts = q([[1.0, 0.3]], "float32")
@@ -2152,7 +2066,6 @@ def _losses() -> None:
         call=lambda k, t, logits: k.binary_crossentropy(t, k.sigmoid(logits)),
         expected=rounded(_bce(ts, rounded(_sigmoid(f64(zs)), "float32")), "float32"),
         dtype="float32",
-        compiled=True,
         tags=frozenset({"no-cached-logits"}),
     )
     _add(
@@ -2197,22 +2110,6 @@ with np.errstate(all="ignore"), warnings.catch_warnings():
     _losses()
     _foreign()
 
-_EDGE_WORDS = ("nan", "overflow", "saturate", "golden", "cached-logits", "logits-1e4")
-
-
-def _compiled_subset(cases: list[Case]) -> list[Case]:
-    """Keep ``compiled`` on: the first marked result case and the first marked error case of
-    each function, and the marked edge cases (NaN, overflow, saturation, goldens, logits)."""
-    seen: set[tuple[str, bool]] = set()
-    out = []
-    for case in cases:
-        key = (case.function, case.error is not None)
-        keep = case.compiled and (key not in seen or any(word in case.id for word in _EDGE_WORDS))
-        if case.compiled:
-            seen.add(key)
-        out.append(case if keep == case.compiled else replace(case, compiled=keep))
-    return out
-
 
 _PYTHON_LISTS = "tf_keras needs tensors here; multik also takes Python lists"
 #: Case id -> the tf_keras deviation tag (deviations.py) that covers it, beyond the builders' tags.
@@ -2249,7 +2146,7 @@ def _legacy_tags(case: Case) -> Case:
 
 
 #: Every case, in a stable order; ids are unique.
-CASES: tuple[Case, ...] = tuple(_legacy_tags(c) for c in _compiled_subset(_CASES))
+CASES: tuple[Case, ...] = tuple(_legacy_tags(c) for c in _CASES)
 if len({c.id for c in CASES}) != len(CASES):  # pragma: no cover - a table bug, caught at import
     raise AssertionError("duplicate conformance case ids")
 

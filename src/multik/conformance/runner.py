@@ -61,8 +61,8 @@ class Outcome:
 
 
 def case_modes(case: Case, backend: str) -> tuple[str, ...]:
-    """The modes ``case`` runs in on ``backend``: all for the compiled subset, else eager only."""
-    if case.compiled and not case.eager_only:
+    """The modes ``case`` runs in on ``backend``: every mode, unless it is eager-only."""
+    if not case.eager_only:
         return MODES[backend]
     return ("eager",)
 
