@@ -25,6 +25,9 @@ from multik.variable import Variable
 Tensor = Any
 
 
+_WIDE_FLOATS = frozenset({"float32", "float64"})
+
+
 def _is_python_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -619,9 +622,12 @@ class Adapter(abc.ABC):
     # ----------------------------------------------------------------- linear algebra
 
     def _matmul_operands(self, x: object, y: object) -> tuple[Tensor, Tensor, str]:
+        """Both operands in the accumulator dtype of their common dtype, and the result dtype."""
         x, y = self.tensor(x), self.tensor(y)
-        common = dtypes.result_type(self._dtype(x), self._dtype(y))
-        compute, result = dtypes.accumulator(common)
+        x_dtype, y_dtype = self._dtype(x), self._dtype(y)
+        if x_dtype == y_dtype and x_dtype in _WIDE_FLOATS:
+            return x, y, x_dtype  # the common case needs no promotion and no cast
+        compute, result = dtypes.accumulator(dtypes.result_type(x_dtype, y_dtype))
         return self._as(x, compute), self._as(y, compute), result
 
     def dot(self, x: object, y: object) -> Tensor:
