@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from multik.errors import MultikError
@@ -35,7 +38,17 @@ def run_conformance(backends: str | None, markdown: str | None) -> int:
     modes, print the function x backend matrix, optionally write it as Markdown; 1 if any fails.
 
     JAX runs with its 64-bit mode on, as in the pytest suite (this process exists only to run it).
+    The cases feed NaN, inf and overflows on purpose, so the frameworks' warnings about them
+    (and TensorFlow's start-up log) are silenced: the verdicts are in the matrix.
     """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # per-case retracing notices
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _conformance_matrix(backends, markdown)
+
+
+def _conformance_matrix(backends: str | None, markdown: str | None) -> int:
     from multik.backends import available_backends, canonical_name
     from multik.conformance.report import run_matrix
     from multik.conformance.runner import enable_jax_x64

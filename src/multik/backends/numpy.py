@@ -156,3 +156,12 @@ class NumpyAdapter(Adapter):
 
     def _clip_scalars(self, x, lo, hi):
         return _array(np.clip(x, lo, hi))
+
+    def _softmax(self, x, axes):
+        if x.size == 0:
+            return x
+        # The shared formula, computed in place: two temporaries fewer on large inputs.
+        out = np.subtract(x, np.max(x, axis=axes, keepdims=True))
+        np.exp(out, out=out)
+        out /= np.sum(out, axis=axes, keepdims=True)
+        return out
