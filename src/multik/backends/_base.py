@@ -83,7 +83,7 @@ class Adapter(abc.ABC):
             x = array
         if isinstance(x, (np.ndarray, np.generic)):
             array = numpy_input(x)
-            if array.dtype.name != dtype:
+            if dtypes.name_of(array.dtype) != dtype:
                 array = load_adapter("numpy").cast(array, dtype)
             return self._from_numpy(array)
         return self.cast(self.tensor(x), dtype)
