@@ -260,6 +260,18 @@ def f64(x: np.ndarray) -> np.ndarray:
     return np.asarray(x).astype(np.float64)
 
 
+def reduction_inputs(
+    data: st.DataObject, lo: float = -10.0, hi: float = 10.0
+) -> tuple[str, np.ndarray, Any, bool, tuple[int, ...]]:
+    """Draw a reduction's input: dtype, array x, axis argument, keepdims and the reduced axes."""
+    dtype = data.draw(st.sampled_from(ALL), label="dtype")
+    shape = data.draw(shapes(), label="shape")
+    x = data.draw(arrays(dtype, shape, lo, hi, with_specials(data, dtype)), label="x")
+    axis = data.draw(reduction_axes(x.ndim), label="axis")
+    keepdims = data.draw(st.booleans(), label="keepdims")
+    return dtype, x, axis, keepdims, normalized(axis, x.ndim)
+
+
 # ------------------------------------------------------------------------- reductions
 
 
@@ -268,13 +280,8 @@ def f64(x: np.ndarray) -> np.ndarray:
 @PROFILE
 @given(data=st.data())
 def test_sum_prod(backend, name, data):
-    dtype = data.draw(st.sampled_from(ALL), label="dtype")
-    shape = data.draw(shapes(), label="shape")
     lo, hi = (-10.0, 10.0) if name == "sum" else (-1.25, 1.25)
-    x = data.draw(arrays(dtype, shape, lo, hi, with_specials(data, dtype)), label="x")
-    axis = data.draw(reduction_axes(x.ndim), label="axis")
-    keepdims = data.draw(st.booleans(), label="keepdims")
-    axes = normalized(axis, x.ndim)
+    dtype, x, axis, keepdims, axes = reduction_inputs(data, lo, hi)
     result = accumulated(dtype)
     reduce = np.sum if name == "sum" else np.prod
     source = f64(x) if dtype in FLOATS else x.astype(np.int64)
@@ -300,12 +307,7 @@ def test_sum_prod(backend, name, data):
 @PROFILE
 @given(data=st.data())
 def test_max_min(backend, name, data):
-    dtype = data.draw(st.sampled_from(ALL), label="dtype")
-    shape = data.draw(shapes(), label="shape")
-    x = data.draw(arrays(dtype, shape, special=with_specials(data, dtype)), label="x")
-    axis = data.draw(reduction_axes(x.ndim), label="axis")
-    keepdims = data.draw(st.booleans(), label="keepdims")
-    axes = normalized(axis, x.ndim)
+    dtype, x, axis, keepdims, axes = reduction_inputs(data)
     if axis == () or axis == []:
         check(run(backend, getattr(K, name), x, axis=axis, keepdims=keepdims), x, dtype)
     elif any(x.shape[a] == 0 for a in axes):
@@ -321,12 +323,7 @@ def test_max_min(backend, name, data):
 @PROFILE
 @given(data=st.data())
 def test_mean(backend, data):
-    dtype = data.draw(st.sampled_from(ALL), label="dtype")
-    shape = data.draw(shapes(), label="shape")
-    x = data.draw(arrays(dtype, shape, special=with_specials(data, dtype)), label="x")
-    axis = data.draw(reduction_axes(x.ndim), label="axis")
-    keepdims = data.draw(st.booleans(), label="keepdims")
-    axes = normalized(axis, x.ndim)
+    dtype, x, axis, keepdims, axes = reduction_inputs(data)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # the mean of an empty slice is NaN
         expected = np.mean(f64(x), axis=axes, keepdims=keepdims)

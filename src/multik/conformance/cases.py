@@ -1019,47 +1019,24 @@ def _creation() -> None:
             expected=x,
             dtype=dtype,
         )
-        _add(
-            f"zeros-{dtype}",
-            "zeros",
-            (2, 3),
-            kwargs={"dtype": dtype},
-            expected=q(np.zeros((2, 3)), dtype),
-            dtype=dtype,
-            eager_only=_VARIABLE_ONLY,
-        )
-        _add(
-            f"ones-{dtype}",
-            "ones",
-            (2, 3),
-            kwargs={"dtype": dtype},
-            expected=q(np.ones((2, 3)), dtype),
-            dtype=dtype,
-            eager_only=_VARIABLE_ONLY,
-        )
-        _add(
-            f"eye-{dtype}",
-            "eye",
-            3,
-            kwargs={"dtype": dtype},
-            expected=q(np.eye(3), dtype),
-            dtype=dtype,
-            eager_only=_VARIABLE_ONLY,
-        )
-        _add(
-            f"zeros_like-{dtype}",
-            "zeros_like",
-            x,
-            expected=q(np.zeros((2, 3)), dtype),
-            dtype=dtype,
-        )
-        _add(
-            f"ones_like-{dtype}",
-            "ones_like",
-            x,
-            expected=q(np.ones((2, 3)), dtype),
-            dtype=dtype,
-        )
+        # Each creation function given a dtype: (argument, expected values, returns a Variable).
+        created = {
+            "zeros": ((2, 3), np.zeros((2, 3)), True),
+            "ones": ((2, 3), np.ones((2, 3)), True),
+            "eye": (3, np.eye(3), True),
+            "zeros_like": (x, np.zeros((2, 3)), False),
+            "ones_like": (x, np.ones((2, 3)), False),
+        }
+        for function, (argument, values, variable) in created.items():
+            _add(
+                f"{function}-{dtype}",
+                function,
+                argument,
+                kwargs={"dtype": dtype} if variable else {},
+                expected=q(values, dtype),
+                dtype=dtype,
+                eager_only=_VARIABLE_ONLY if variable else "",
+            )
         _add(
             f"shape-{dtype}",
             "shape",
