@@ -11,7 +11,11 @@ from multik.backends import load_adapter
 from multik.backends._base import Adapter
 from multik.testing import test_backends
 
-FORWARDED = [n for n in K.__all__ if n not in K.CONFIG_FUNCTIONS and n != "Variable"]
+FORWARDED = [
+    n
+    for n in K.__all__
+    if n not in (*K.CONFIG_FUNCTIONS, *K.GRAPH_FUNCTIONS, "Variable", "SymbolicTensor")
+]
 
 
 @pytest.mark.parametrize("name", FORWARDED)

@@ -14,8 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from multik import config
+from multik import config, graph, session, symbolic
 from multik.config import active_adapter as _adapter
+from multik.errors import InvalidArgumentError, ShapeError, SymbolicInput
+from multik.symbolic import SymbolicTensor
+from multik.symbolic import call as _symbolic
 from multik.variable import Variable
 
 Tensor = Any
@@ -32,8 +35,37 @@ CONFIG_FUNCTIONS = (
     "cast_to_floatx",
 )
 
+#: Functions answered by multik's graph layer and session state, the same on every backend.
+GRAPH_FUNCTIONS = (
+    "placeholder",
+    "function",
+    "gradients",
+    "learning_phase",
+    "set_learning_phase",
+    "learning_phase_scope",
+    "in_train_phase",
+    "in_test_phase",
+    "set_value",
+    "batch_get_value",
+    "batch_set_value",
+    "update",
+    "update_add",
+    "update_sub",
+    "moving_average_update",
+    "count_params",
+    "is_variable",
+    "is_tensor",
+    "is_placeholder",
+    "is_keras_tensor",
+    "get_uid",
+    "reset_uids",
+    "clear_session",
+)
+
 __all__ = [
     *CONFIG_FUNCTIONS,
+    *GRAPH_FUNCTIONS,
+    "SymbolicTensor",
     "Variable",
     "batch_dot",
     "batch_gather",
@@ -60,6 +92,7 @@ __all__ = [
     "ones",
     "ones_like",
     "permute_dimensions",
+    "print_tensor",
     "prod",
     "relu",
     "reshape",
@@ -71,6 +104,7 @@ __all__ = [
     "sparse_categorical_crossentropy",
     "square",
     "squeeze",
+    "stop_gradient",
     "sum",
     "tanh",
     "temporal_padding",
@@ -125,7 +159,10 @@ def cast_to_floatx(x: Any) -> Any:
         from multik.dtypes import numpy_dtype
 
         return np.asarray(x).astype(numpy_dtype(config.floatx()))
-    return _adapter().cast(x, config.floatx())
+    try:
+        return _adapter().cast(x, config.floatx())
+    except SymbolicInput:
+        return _symbolic(cast, x, config.floatx())
 
 
 # --------------------------------------------------------------------------- creation
@@ -142,7 +179,10 @@ def constant(
     value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: Any = None
 ) -> Tensor:
     """A tensor of ``value`` in ``dtype`` (default floatx); a single value fills ``shape``."""
-    return _adapter().constant(value, dtype, shape, name)
+    try:
+        return _adapter().constant(value, dtype, shape, name)
+    except SymbolicInput:
+        return _symbolic(constant, value, dtype, shape, name)
 
 
 def zeros(shape: Sequence[int], dtype: Any = None, name: str | None = None) -> Variable:
@@ -162,12 +202,18 @@ def eye(size: int | Sequence[int], dtype: Any = None, name: str | None = None) -
 
 def zeros_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
     """Zeros with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
-    return _adapter().zeros_like(x, dtype, name)
+    try:
+        return _adapter().zeros_like(x, dtype, name)
+    except SymbolicInput:
+        return _symbolic(zeros_like, x, dtype, name)
 
 
 def ones_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
     """Ones with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
-    return _adapter().ones_like(x, dtype, name)
+    try:
+        return _adapter().ones_like(x, dtype, name)
+    except SymbolicInput:
+        return _symbolic(ones_like, x, dtype, name)
 
 
 # --------------------------------------------------------------------------- introspection
@@ -175,32 +221,50 @@ def ones_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
 
 def shape(x: Any) -> Tensor:
     """The shape of ``x`` as an int32 tensor of the active backend."""
-    return _adapter().shape(x)
+    try:
+        return _adapter().shape(x)
+    except SymbolicInput:
+        return symbolic.shape_of(x, shape)
 
 
 def int_shape(x: Any) -> tuple[int | None, ...]:
     """The shape of ``x`` as a tuple of ints."""
-    return _adapter().int_shape(x)
+    try:
+        return _adapter().int_shape(x)
+    except SymbolicInput:
+        return x.shape
 
 
 def ndim(x: Any) -> int:
     """The rank (number of axes) of ``x``."""
-    return _adapter().ndim(x)
+    try:
+        return _adapter().ndim(x)
+    except SymbolicInput:
+        return x.ndim
 
 
 def dtype(x: Any) -> str:
     """The Keras dtype name of ``x``, e.g. 'float32'."""
-    return _adapter().dtype(x)
+    try:
+        return _adapter().dtype(x)
+    except SymbolicInput:
+        return x.dtype
 
 
 def eval(x: Any) -> np.ndarray:
     """The value of ``x`` as a NumPy array."""
-    return _adapter().eval(x)
+    try:
+        return _adapter().eval(x)
+    except SymbolicInput:
+        return graph.evaluate(x)
 
 
 def get_value(x: Any) -> np.ndarray:
     """The value of a Variable (or tensor) as a NumPy array."""
-    return _adapter().get_value(x)
+    try:
+        return _adapter().get_value(x)
+    except SymbolicInput:
+        return graph.evaluate(x)
 
 
 def cast(x: Any, dtype: Any) -> Tensor:
@@ -208,7 +272,10 @@ def cast(x: Any, dtype: Any) -> Tensor:
 
     Float to integer truncates toward zero and saturates at the target's range; NaN gives 0.
     """
-    return _adapter().cast(x, dtype)
+    try:
+        return _adapter().cast(x, dtype)
+    except SymbolicInput:
+        return _symbolic(cast, x, dtype)
 
 
 # --------------------------------------------------------------------------- reductions
@@ -220,37 +287,58 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     bool and integers narrower than 32 bits sum in int32; int32 wraps; float16/bfloat16 sum in
     float32 and round once.
     """
-    return _adapter().sum(x, axis, keepdims)
+    try:
+        return _adapter().sum(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(sum, x, axis, keepdims)
 
 
 def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Product over ``axis``, with the accumulator dtypes of ``sum``."""
-    return _adapter().prod(x, axis, keepdims)
+    try:
+        return _adapter().prod(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(prod, x, axis, keepdims)
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Maximum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
-    return _adapter().max(x, axis, keepdims)
+    try:
+        return _adapter().max(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(max, x, axis, keepdims)
 
 
 def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Minimum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
-    return _adapter().min(x, axis, keepdims)
+    try:
+        return _adapter().min(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(min, x, axis, keepdims)
 
 
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``; integer and bool inputs give floatx (Keras would truncate)."""
-    return _adapter().mean(x, axis, keepdims)
+    try:
+        return _adapter().mean(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(mean, x, axis, keepdims)
 
 
 def cumsum(x: Any, axis: int | None = 0) -> Tensor:
     """Cumulative sum along ``axis`` (default 0; None flattens first), dtypes as ``sum``."""
-    return _adapter().cumsum(x, axis)
+    try:
+        return _adapter().cumsum(x, axis)
+    except SymbolicInput:
+        return _symbolic(cumsum, x, axis)
 
 
 def cumprod(x: Any, axis: int | None = 0) -> Tensor:
     """Cumulative product along ``axis`` (default 0; None flattens first), dtypes as ``sum``."""
-    return _adapter().cumprod(x, axis)
+    try:
+        return _adapter().cumprod(x, axis)
+    except SymbolicInput:
+        return _symbolic(cumprod, x, axis)
 
 
 # --------------------------------------------------------------------------- linear algebra
@@ -258,17 +346,26 @@ def cumprod(x: Any, axis: int | None = 0) -> Tensor:
 
 def dot(x: Any, y: Any) -> Tensor:
     """``np.dot``: contracts the last axis of ``x`` with the next-to-last of ``y``; 1-D is fine."""
-    return _adapter().dot(x, y)
+    try:
+        return _adapter().dot(x, y)
+    except SymbolicInput:
+        return _symbolic(dot, x, y)
 
 
 def batch_dot(x: Any, y: Any, axes: Any = None) -> Tensor:
     """Batch-wise dot product (the tf_keras algorithm); a rank-1 result comes back as (batch, 1)."""
-    return _adapter().batch_dot(x, y, axes)
+    try:
+        return _adapter().batch_dot(x, y, axes)
+    except SymbolicInput:
+        return _symbolic(batch_dot, x, y, axes)
 
 
 def transpose(x: Any) -> Tensor:
     """``x`` with all its axes reversed."""
-    return _adapter().transpose(x)
+    try:
+        return _adapter().transpose(x)
+    except SymbolicInput:
+        return _symbolic(transpose, x)
 
 
 # --------------------------------------------------------------------------- shapes & indexing
@@ -276,32 +373,50 @@ def transpose(x: Any) -> Tensor:
 
 def reshape(x: Any, shape: Any) -> Tensor:
     """``x`` in C order with ``shape``; one ``-1`` is inferred."""
-    return _adapter().reshape(x, shape)
+    try:
+        return _adapter().reshape(x, shape)
+    except SymbolicInput:
+        return symbolic.reshape(x, shape, reshape)
 
 
 def permute_dimensions(x: Any, pattern: Sequence[int]) -> Tensor:
     """``x`` with its axes in the order ``pattern`` (a full permutation)."""
-    return _adapter().permute_dimensions(x, pattern)
+    try:
+        return _adapter().permute_dimensions(x, pattern)
+    except SymbolicInput:
+        return _symbolic(permute_dimensions, x, pattern)
 
 
 def expand_dims(x: Any, axis: int = -1) -> Tensor:
     """``x`` with a new size-1 axis at ``axis`` (default: last)."""
-    return _adapter().expand_dims(x, axis)
+    try:
+        return _adapter().expand_dims(x, axis)
+    except SymbolicInput:
+        return _symbolic(expand_dims, x, axis)
 
 
 def squeeze(x: Any, axis: int) -> Tensor:
     """``x`` without ``axis``, which must have size 1 (ShapeError otherwise, on every backend)."""
-    return _adapter().squeeze(x, axis)
+    try:
+        return _adapter().squeeze(x, axis)
+    except SymbolicInput:
+        return _symbolic(squeeze, x, axis)
 
 
 def temporal_padding(x: Any, padding: Sequence[int] = (1, 1)) -> Tensor:
     """A 3-D tensor zero-padded on axis 1 by ``(left, right)``."""
-    return _adapter().temporal_padding(x, padding)
+    try:
+        return _adapter().temporal_padding(x, padding)
+    except SymbolicInput:
+        return _symbolic(temporal_padding, x, padding)
 
 
 def one_hot(indices: Any, num_classes: int) -> Tensor:
     """float32 one-hot encoding with a new last axis; out-of-range indices give all-zero rows."""
-    return _adapter().one_hot(indices, num_classes)
+    try:
+        return _adapter().one_hot(indices, num_classes)
+    except SymbolicInput:
+        return _symbolic(one_hot, indices, num_classes)
 
 
 def batch_gather(reference: Any, indices: Any) -> Tensor:
@@ -309,7 +424,10 @@ def batch_gather(reference: Any, indices: Any) -> Tensor:
 
     With 1-D indices it is a plain gather along axis 0: ``batch_gather([1, 2, 3], [2])`` is [3].
     """
-    return _adapter().batch_gather(reference, indices)
+    try:
+        return _adapter().batch_gather(reference, indices)
+    except SymbolicInput:
+        return _symbolic(batch_gather, reference, indices)
 
 
 # --------------------------------------------------------------------------- element-wise math
@@ -317,7 +435,10 @@ def batch_gather(reference: Any, indices: Any) -> Tensor:
 
 def square(x: Any) -> Tensor:
     """``x * x``, element-wise, in ``x``'s dtype (integers wrap like any product)."""
-    return _adapter().square(x)
+    try:
+        return _adapter().square(x)
+    except SymbolicInput:
+        return _symbolic(square, x)
 
 
 # --------------------------------------------------------------------------- activations
@@ -327,42 +448,66 @@ def relu(
     x: Any, alpha: float = 0.0, max_value: float | None = None, threshold: float = 0.0
 ) -> Tensor:
     """``x`` above ``threshold`` (at most ``max_value``), else ``alpha*(x-threshold)``."""
-    return _adapter().relu(x, alpha, max_value, threshold)
+    try:
+        return _adapter().relu(x, alpha, max_value, threshold)
+    except SymbolicInput:
+        return _symbolic(relu, x, alpha, max_value, threshold)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)`` (computed with expm1)."""
-    return _adapter().elu(x, alpha)
+    try:
+        return _adapter().elu(x, alpha)
+    except SymbolicInput:
+        return _symbolic(elu, x, alpha)
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """Softmax over ``axis`` (1-D allowed); an inf or NaN in a row makes the row NaN."""
-    return _adapter().softmax(x, axis)
+    try:
+        return _adapter().softmax(x, axis)
+    except SymbolicInput:
+        return _symbolic(softmax, x, axis)
 
 
 def softplus(x: Any) -> Tensor:
     """``log(1 + exp(x))``, computed without overflow."""
-    return _adapter().softplus(x)
+    try:
+        return _adapter().softplus(x)
+    except SymbolicInput:
+        return _symbolic(softplus, x)
 
 
 def softsign(x: Any) -> Tensor:
     """``x / (1 + |x|)``."""
-    return _adapter().softsign(x)
+    try:
+        return _adapter().softsign(x)
+    except SymbolicInput:
+        return _symbolic(softsign, x)
 
 
 def sigmoid(x: Any) -> Tensor:
     """``1 / (1 + exp(-x))``."""
-    return _adapter().sigmoid(x)
+    try:
+        return _adapter().sigmoid(x)
+    except SymbolicInput:
+        return _symbolic(sigmoid, x)
 
 
 def hard_sigmoid(x: Any) -> Tensor:
     """Keras 2's ``clip(0.2 * x + 0.5, 0, 1)`` (not the x/6 + 0.5 of PyTorch and JAX)."""
-    return _adapter().hard_sigmoid(x)
+    try:
+        return _adapter().hard_sigmoid(x)
+    except SymbolicInput:
+        return _symbolic(hard_sigmoid, x)
 
 
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent."""
-    return _adapter().tanh(x)
+    try:
+        return _adapter().tanh(x)
+    except SymbolicInput:
+        return _symbolic(tanh, x)
 
 
 # --------------------------------------------------------------------------- losses
@@ -375,7 +520,10 @@ def categorical_crossentropy(
 
     No hidden logits shortcut: an ``output`` from ``K.softmax`` is treated as probabilities.
     """
-    return _adapter().categorical_crossentropy(target, output, from_logits, axis)
+    try:
+        return _adapter().categorical_crossentropy(target, output, from_logits, axis)
+    except SymbolicInput:
+        return _symbolic(categorical_crossentropy, target, output, from_logits, axis)
 
 
 def sparse_categorical_crossentropy(
@@ -386,11 +534,229 @@ def sparse_categorical_crossentropy(
     ignore_class: int | None = None,
 ) -> Tensor:
     """Cross-entropy with integer labels ``target``; labels equal to ``ignore_class`` give 0."""
-    return _adapter().sparse_categorical_crossentropy(
-        target, output, from_logits, axis, ignore_class
-    )
+    try:
+        return _adapter().sparse_categorical_crossentropy(
+            target, output, from_logits, axis, ignore_class
+        )
+    except SymbolicInput:
+        return _symbolic(
+            sparse_categorical_crossentropy, target, output, from_logits, axis, ignore_class
+        )
 
 
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Tensor:
     """Element-wise binary cross-entropy (tf_keras 2.21's formula: ``bce(1, 0) = 15.424949``)."""
-    return _adapter().binary_crossentropy(target, output, from_logits)
+    try:
+        return _adapter().binary_crossentropy(target, output, from_logits)
+    except SymbolicInput:
+        return _symbolic(binary_crossentropy, target, output, from_logits)
+
+
+# --------------------------------------------------------------------------- placeholders & graphs
+
+
+def placeholder(
+    shape: Sequence[int | None] | None = None,
+    ndim: int | None = None,
+    dtype: Any = None,
+    sparse: bool = False,
+    name: str | None = None,
+    ragged: bool = False,
+) -> SymbolicTensor:
+    """A symbolic input of ``shape`` (None for unknown dimensions) or rank ``ndim``.
+
+    K calls on it give symbolic tensors with inferred shapes; ``K.function`` feeds and runs them.
+    """
+    return symbolic.placeholder(shape, ndim, dtype, sparse, name, ragged)
+
+
+def function(
+    inputs: Sequence[SymbolicTensor],
+    outputs: Any,
+    updates: Sequence[Any] | None = None,
+    name: str | None = None,
+    **kwargs: Any,
+) -> graph.Function:
+    """A callable that takes one array per input placeholder and returns the outputs as NumPy
+    arrays, applying ``updates`` (pairs or K.update results) after computing them."""
+    if kwargs:
+        raise InvalidArgumentError(
+            f"K.function got unexpected arguments {sorted(kwargs)}; it takes inputs, outputs, "
+            "updates and name"
+        )
+    return graph.Function(inputs, outputs, updates, name)
+
+
+def gradients(loss: SymbolicTensor, variables: Any) -> list[SymbolicTensor | None]:
+    """Symbolic gradients of (the sum of) ``loss`` with respect to each Variable or symbolic
+    tensor of ``variables``; None for one the loss does not depend on."""
+    return graph.gradients(loss, variables)
+
+
+def stop_gradient(variables: Any) -> Any:
+    """``variables`` (a tensor, or a list of tensors) as constants for K.gradients."""
+    if isinstance(variables, (list, tuple)):
+        return [stop_gradient(v) for v in variables]
+    try:
+        return _adapter().stop_gradient(variables)
+    except SymbolicInput:
+        return _symbolic(stop_gradient, variables)
+
+
+def print_tensor(x: Any, message: str = "", summarize: int = 3) -> Tensor:
+    """``x``, printed with ``message`` now (eager) or whenever the graph runs (symbolic)."""
+    try:
+        return _adapter().print_tensor(x, message, summarize)
+    except SymbolicInput:
+        return graph.print_node(x, message, summarize)
+
+
+# --------------------------------------------------------------------------- learning phase
+
+
+def learning_phase() -> int | SymbolicTensor:
+    """0 or 1 when set, else the symbolic bool placeholder K.function may feed (default 0)."""
+    return session.learning_phase()
+
+
+def set_learning_phase(value: int) -> None:
+    """Fix the learning phase for the process: 0 (test) or 1 (train)."""
+    session.set_learning_phase(value)
+
+
+def learning_phase_scope(value: int) -> Any:
+    """A ``with`` block in which the learning phase is ``value`` (0 or 1)."""
+    return session.learning_phase_scope(value)
+
+
+def _select_branch(training: Any, x: Any, alt: Any) -> Tensor:
+    try:
+        return _adapter()._select_branch(training, x, alt)
+    except SymbolicInput:
+        return _symbolic(_select_branch, training, x, alt)
+
+
+def in_train_phase(x: Any, alt: Any, training: Any = None) -> Any:
+    """``x`` in the training phase, else ``alt``; either may be a callable that makes it.
+
+    ``training=None`` uses ``K.learning_phase()``: unless it is set, the result is symbolic.
+    """
+    if training is None:
+        training = session.learning_phase()
+    if not isinstance(training, SymbolicTensor) and isinstance(training, (bool, int, np.integer)):
+        if training not in (0, 1):
+            raise InvalidArgumentError(f"training must be 0, 1 or a tensor, got {training!r}")
+        chosen = x if training else alt
+        return chosen() if callable(chosen) else chosen
+    x = x() if callable(x) else x
+    alt = alt() if callable(alt) else alt
+    return _select_branch(training, x, alt)
+
+
+def in_test_phase(x: Any, alt: Any, training: Any = None) -> Any:
+    """``x`` in the test phase, else ``alt`` (``in_train_phase`` with the branches swapped)."""
+    return in_train_phase(alt, x, training)
+
+
+# --------------------------------------------------------------------------- variable state
+
+
+def _variable_arg(x: Any, what: str) -> Variable:
+    if not isinstance(x, Variable):
+        raise InvalidArgumentError(f"{what} needs a multik Variable (K.variable), got {x!r}")
+    return x
+
+
+def set_value(x: Variable, value: Any) -> None:
+    """Assign ``value`` (same shape; converted to ``x``'s dtype) to the Variable ``x``."""
+    _variable_arg(x, "K.set_value").assign(value)
+
+
+def batch_get_value(tensors: Sequence[Any]) -> list[np.ndarray]:
+    """``K.get_value`` of each tensor."""
+    return [get_value(x) for x in tensors]
+
+
+def batch_set_value(tuples: Sequence[tuple[Variable, Any]]) -> None:
+    """``K.set_value`` of each ``(variable, value)`` pair."""
+    for x, value in tuples:
+        set_value(x, value)
+
+
+def update(x: Variable, new_x: Any) -> Any:
+    """Assign ``new_x`` to the Variable ``x``: at once (returns ``x``), or, when ``new_x`` is
+    symbolic, when K.function runs the returned pending update."""
+    _variable_arg(x, "K.update")
+    if symbolic.symbolic_inputs(new_x):
+        return graph.update_node(x, new_x)
+    return x.assign(new_x)
+
+
+def update_add(x: Variable, increment: Any) -> Any:
+    """``K.update(x, x + increment)``."""
+    return update(x, _variable_arg(x, "K.update_add") + increment)
+
+
+def update_sub(x: Variable, decrement: Any) -> Any:
+    """``K.update(x, x - decrement)``."""
+    return update(x, _variable_arg(x, "K.update_sub") - decrement)
+
+
+def moving_average_update(x: Variable, value: Any, momentum: float) -> Any:
+    """``K.update(x, x * momentum + value * (1 - momentum))`` (written as x - (x - value) *
+    (1 - momentum), as tf_keras), with ``value`` in ``x``'s dtype."""
+    value = cast(value, _variable_arg(x, "K.moving_average_update").dtype)
+    return update(x, x - (x - value) * (1 - momentum))
+
+
+def count_params(x: Any) -> int:
+    """The number of elements of ``x``; its shape must be fully known."""
+    shape = int_shape(x)
+    if None in shape:
+        raise ShapeError(f"count_params needs a fully known shape, got {shape}")
+    return int(np.prod(shape, dtype=np.int64))
+
+
+# --------------------------------------------------------------------------- introspection
+
+
+def is_variable(x: Any) -> bool:
+    """Whether ``x`` is a multik Variable."""
+    return isinstance(x, Variable)
+
+
+def is_tensor(x: Any) -> bool:
+    """Whether ``x`` is a tensor of the active backend, a Variable or a symbolic tensor."""
+    return isinstance(x, (Variable, SymbolicTensor, *_adapter().native_types))
+
+
+def is_placeholder(x: Any) -> bool:
+    """Whether ``x`` was made by ``K.placeholder``."""
+    return isinstance(x, SymbolicTensor) and x.kind == "placeholder" and x.default is None
+
+
+def is_keras_tensor(x: Any) -> bool:
+    """False for every tensor (Keras tensors are outputs of Keras layers, which multik does not
+    have; tf_keras graph mode says False for placeholders too); InvalidArgumentError (a
+    ValueError) for anything that is not a tensor."""
+    if not is_tensor(x):
+        raise InvalidArgumentError(
+            f"is_keras_tensor expects a tensor, got a {type(x).__name__}; wrap values with "
+            "K.constant or K.variable first"
+        )
+    return False
+
+
+def get_uid(prefix: str = "") -> int:
+    """A per-``prefix`` counter: 1 on the first call, then 2, 3, ..."""
+    return session.get_uid(prefix)
+
+
+def reset_uids() -> None:
+    """Restart every ``get_uid`` counter."""
+    session.reset_uids()
+
+
+def clear_session() -> None:
+    """Reset the learning phase, the uid counters and the automatic names of symbolic tensors."""
+    session.clear_session()

@@ -62,3 +62,8 @@ class DTypeError(MultikError, TypeError):
 
 class UnsupportedError(MultikError, NotImplementedError):
     """An operation the active backend cannot perform; the message says why and what to use."""
+
+
+class SymbolicInput(InvalidArgumentError):
+    """A symbolic tensor where a value is needed. The K front-end catches it from an adapter
+    and builds a graph node instead; reaching the user means the call takes no symbolic input."""

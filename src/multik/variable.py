@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from multik.errors import SymbolicInput
+
 if TYPE_CHECKING:
     from multik.backends._base import Adapter
 
@@ -101,10 +103,11 @@ class Variable:
         return self._storage[key]
 
     def _binary(self, op: str, other: object, reverse: bool = False) -> Any:
-        adapter = self._adapter
-        if reverse:
-            return adapter._op(op, other, self._storage)
-        return adapter._op(op, self._storage, other)
+        x, y = (other, self._storage) if reverse else (self._storage, other)
+        try:
+            return self._adapter._operator(op, x, y)
+        except SymbolicInput:
+            return NotImplemented  # Python then asks the symbolic tensor's reflected operator
 
     def __add__(self, other: object) -> Any:
         return self._binary("add", other)
@@ -125,10 +128,10 @@ class Variable:
         return self._binary("multiply", other, True)
 
     def __truediv__(self, other: object) -> Any:
-        return self._adapter._divide(self._storage, other)
+        return self._binary("divide", other)
 
     def __rtruediv__(self, other: object) -> Any:
-        return self._adapter._divide(other, self._storage)
+        return self._binary("divide", other, True)
 
     def __pow__(self, other: object) -> Any:
         return self._binary("power", other)
@@ -137,10 +140,10 @@ class Variable:
         return self._binary("power", other, True)
 
     def __matmul__(self, other: object) -> Any:
-        return self._adapter.dot(self, other)
+        return self._binary("matmul", other)
 
     def __rmatmul__(self, other: object) -> Any:
-        return self._adapter.dot(other, self)
+        return self._binary("matmul", other, True)
 
     def __neg__(self) -> Any:
         return self._adapter._unary("negative", self._storage)

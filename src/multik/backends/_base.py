@@ -10,7 +10,7 @@ must return tensors of the dtype stated in their docstring and must not re-valid
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,7 +19,8 @@ from multik import config, dtypes
 from multik.backends import _checks as checks
 from multik.backends import load_adapter
 from multik.backends._convert import framework_of, mismatch, numpy_input, python_to_numpy
-from multik.errors import AxisError, DTypeError, InvalidArgumentError, ShapeError
+from multik.errors import AxisError, DTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from multik.symbolic import SymbolicTensor, refuse_symbolic
 from multik.variable import Variable
 
 Tensor = Any
@@ -39,6 +40,8 @@ class Adapter(abc.ABC):
     name: ClassVar[str]
     #: Classes of the framework's own tensors (and variables), accepted without conversion.
     native_types: ClassVar[tuple[type, ...]]
+    #: Whether the framework differentiates automatically (K.gradients).
+    has_autodiff: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self._native_exact = frozenset(self.native_types)
@@ -62,6 +65,8 @@ class Adapter(abc.ABC):
             return self._from_numpy(numpy_input(x))
         if isinstance(x, (bool, int, float, list, tuple)):
             return self._from_python(x)
+        if isinstance(x, SymbolicTensor):
+            raise refuse_symbolic(x)  # the K front-end catches it and builds a graph node
         if framework_of(x) is not None:
             raise mismatch(x, self.name)
         raise InvalidArgumentError(
@@ -247,6 +252,23 @@ class Adapter(abc.ABC):
     def _where(self, condition: Tensor, x: Tensor, y: Tensor) -> Tensor:
         """Element-wise ``x`` where the bool ``condition`` holds, else ``y`` (same dtype)."""
 
+    @abc.abstractmethod
+    def _stop_gradient(self, x: Tensor) -> Tensor:
+        """``x``, seen by automatic differentiation as a constant."""
+
+    @abc.abstractmethod
+    def _gradients(
+        self, fn: Callable[..., Tensor], values: list[Tensor], nested: bool
+    ) -> list[Tensor]:
+        """The gradients of ``sum(fn(*values))`` with respect to each float tensor of ``values``
+        (zeros where it does not depend on one); ``nested``: inside another gradient, which
+        must be able to differentiate this one again."""
+
+    @abc.abstractmethod
+    def _compile(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` (a pure function of lists of tensors) run by the framework's compiler where
+        that is faster, compiled once per input shape and dtype."""
+
     # ----------------------------------------------------------------- helpers on primitives
 
     def _scalar(self, value: float, dtype: str) -> Tensor:
@@ -301,6 +323,15 @@ class Adapter(abc.ABC):
         x = float(x) if _is_python_number(x) else x  # type: ignore[arg-type]
         y = float(y) if _is_python_number(y) else y  # type: ignore[arg-type]
         return self._op("divide", x, y)
+
+    def _operator(self, op: str, x: object, y: object) -> Tensor:
+        """A Python operator on tensors, Variables or numbers: ``op`` is a ``_binary`` op,
+        'divide' (true division, integers in floatx) or 'matmul' (K.dot)."""
+        if op == "divide":
+            return self._divide(x, y)
+        if op == "matmul":
+            return self.dot(x, y)
+        return self._op(op, x, y)
 
     # ----------------------------------------------------------------- variables & creation
 
@@ -915,3 +946,39 @@ class Adapter(abc.ABC):
             self._unary("log", self._op("add", not_p, eps)),
         )
         return self._as(self._unary("negative", self._binary("add", positive, negative)), result)
+
+    # ----------------------------------------------------------------- graph helpers
+
+    def stop_gradient(self, variables: object) -> Tensor:
+        return self._stop_gradient(self.tensor(variables))
+
+    def print_tensor(self, x: object, message: str = "", summarize: int = 3) -> Tensor:
+        from multik.graph import format_printed
+
+        x = self.tensor(x)
+        if not self._is_concrete(x):
+            raise UnsupportedError(
+                f"K.print_tensor cannot print inside a compiled {self.name} function (the value "
+                "does not exist while tracing); print the outputs of K.function, or use "
+                "K.print_tensor on a symbolic tensor, which prints each time K.function runs"
+            )
+        print(format_printed(message, self._to_numpy(x), summarize))
+        return x
+
+    def _select_branch(self, condition: object, x: object, alt: object) -> Tensor:
+        """``x`` if the scalar ``condition`` is nonzero, else ``alt`` (both are computed)."""
+        condition = self.tensor(condition)
+        if self._shape(condition) != ():
+            raise ShapeError(
+                f"the training flag must be a scalar, got shape {self._shape(condition)}"
+            )
+        x, alt = self.tensor(x), self.tensor(alt)
+        try:
+            np.broadcast_shapes(self._shape(x), self._shape(alt))
+        except ValueError:
+            raise ShapeError(
+                f"the train branch {self._shape(x)} and the test branch {self._shape(alt)} "
+                "must have the same (or broadcastable) shapes"
+            ) from None
+        dtype = dtypes.result_type(self._dtype(x), self._dtype(alt))
+        return self._where(self.cast(condition, "bool"), self._as(x, dtype), self._as(alt, dtype))

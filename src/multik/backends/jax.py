@@ -170,6 +170,16 @@ class JaxAdapter(Adapter):
     def _where(self, condition, x, y):
         return jnp.where(condition, x, y)
 
+    def _stop_gradient(self, x):
+        return jax.lax.stop_gradient(x)
+
+    def _gradients(self, fn, values, nested):
+        grads = jax.grad(lambda *v: jnp.sum(fn(*v)), argnums=tuple(range(len(values))))
+        return list(grads(*values))
+
+    def _compile(self, fn):
+        return jax.jit(fn)
+
     def _clip_scalars(self, x, lo, hi):
         return jnp.clip(x, lo, hi)
 

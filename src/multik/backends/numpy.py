@@ -6,6 +6,7 @@ import numpy as np
 
 from multik import dtypes
 from multik.backends._base import Adapter
+from multik.errors import UnsupportedError
 
 _BINARY = {
     "add": np.add,
@@ -61,6 +62,7 @@ class NumpyAdapter(Adapter):
 
     name = "numpy"
     native_types = (np.ndarray,)
+    has_autodiff = False
 
     def devices(self):
         return ["cpu"]
@@ -153,6 +155,18 @@ class NumpyAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return np.where(condition, x, y)
+
+    def _stop_gradient(self, x):
+        return x
+
+    def _gradients(self, fn, values, nested):
+        raise UnsupportedError(
+            "the numpy backend has no automatic differentiation; use the tensorflow, torch or "
+            "jax backend for gradients"
+        )
+
+    def _compile(self, fn):
+        return fn
 
     def _clip_scalars(self, x, lo, hi):
         return _array(np.clip(x, lo, hi))

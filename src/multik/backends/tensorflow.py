@@ -209,6 +209,19 @@ class TensorFlowAdapter(Adapter):
     def _where(self, condition, x, y):
         return tf.where(condition, x, y)
 
+    def _stop_gradient(self, x):
+        return tf.stop_gradient(x)
+
+    def _gradients(self, fn, values, nested):
+        with tf.GradientTape() as tape:
+            for value in values:
+                tape.watch(value)
+            total = tf.reduce_sum(fn(*values))
+        return tape.gradient(total, values, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+    def _compile(self, fn):
+        return tf.function(fn, autograph=False)
+
     def _clip_scalars(self, x, lo, hi):
         return tf.clip_by_value(x, lo, hi)
 

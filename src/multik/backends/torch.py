@@ -203,6 +203,25 @@ class TorchAdapter(Adapter):
     def _where(self, condition, x, y):
         return torch.where(condition, x, y)
 
+    def _stop_gradient(self, x):
+        return x.detach()
+
+    def _gradients(self, fn, values, nested):
+        with torch.enable_grad():
+            leaves = [v if v.requires_grad else v.detach().requires_grad_() for v in values]
+            total = fn(*leaves).sum()
+            if not total.requires_grad:
+                return [torch.zeros_like(v) for v in values]
+            grads = torch.autograd.grad(total, leaves, allow_unused=True, create_graph=nested)
+        return [torch.zeros_like(v) if g is None else g for v, g in zip(values, grads)]
+
+    def _compile(self, fn):
+        def without_autograd(*args):
+            with torch.no_grad():
+                return fn(*args)
+
+        return without_autograd
+
     def _clip_scalars(self, x, lo, hi):
         return torch.clamp(x, lo, hi)
 

@@ -1,7 +1,9 @@
 """Run one conformance case on one backend in one mode, and judge the result.
 
 Modes: ``eager``; ``compiled`` = ``jax.jit`` / ``tf.function`` / ``torch.compile(fullgraph=True,
-backend="eager")``; and ``xla`` = ``tf.function(jit_compile=True)`` on tensorflow. In compiled
+backend="eager")``; ``xla`` = ``tf.function(jit_compile=True)`` on tensorflow; and ``symbolic``:
+every NumPy input becomes a ``K.placeholder`` of its shape and dtype, the K call builds a graph
+whose static shape and dtype must be those of the result, and ``K.function`` runs it. In compiled
 modes the K call runs inside the compiled function on native tensors: NumPy inputs become
 native tensors passed as arguments, every other argument is a closure constant. Results are
 turned into NumPy arrays with ``K.eval``. Frameworks are imported only when their backend runs.
@@ -23,6 +25,7 @@ from multik.conformance.cases import Case, Foreign
 from multik.conformance.compare import mismatch
 from multik.conformance.deviations import UNSUPPORTED
 from multik.errors import MultikError, UnsupportedError
+from multik.symbolic import SymbolicTensor
 from multik.variable import Variable
 
 __all__ = [
@@ -40,10 +43,10 @@ NO_FOREIGN = "no second framework is installed to build a foreign tensor"
 
 #: The modes each backend runs, eager first.
 MODES: dict[str, tuple[str, ...]] = {
-    "numpy": ("eager",),
-    "tensorflow": ("eager", "compiled", "xla"),
-    "torch": ("eager", "compiled"),
-    "jax": ("eager", "compiled"),
+    "numpy": ("eager", "symbolic"),
+    "tensorflow": ("eager", "compiled", "xla", "symbolic"),
+    "torch": ("eager", "compiled", "symbolic"),
+    "jax": ("eager", "compiled", "symbolic"),
 }
 
 
@@ -61,10 +64,13 @@ class Outcome:
 
 
 def case_modes(case: Case, backend: str) -> tuple[str, ...]:
-    """The modes ``case`` runs in on ``backend``: every mode, unless it is eager-only."""
-    if not case.eager_only:
-        return MODES[backend]
-    return ("eager",)
+    """The modes ``case`` runs in on ``backend``: every mode, unless it is eager-only; the
+    symbolic mode needs a NumPy input to turn into a placeholder."""
+    if case.eager_only:
+        return ("eager",)
+    if not any(isinstance(arg, np.ndarray) for arg in case.args):
+        return tuple(mode for mode in MODES[backend] if mode != "symbolic")
+    return MODES[backend]
 
 
 def enable_jax_x64() -> None:
@@ -142,6 +148,8 @@ def _call(case: Case, backend: str, mode: str) -> Any:
             args.append(arg)
     if mode == "eager":
         return case.invoke(K, *args)
+    if mode == "symbolic":
+        return _call_symbolic(case, args, tensor_slots)
     constants = list(args)
 
     def traced(*tensors: Any) -> Any:
@@ -153,6 +161,26 @@ def _call(case: Case, backend: str, mode: str) -> Any:
 
     compiled = _compiler(backend, mode, case.error is not None)(traced)
     return compiled(*[args[i] for i in tensor_slots])
+
+
+def _call_symbolic(case: Case, args: list[Any], tensor_slots: list[int]) -> Any:
+    """Build the case's graph on placeholders, check its static shape and dtype against the
+    value ``K.function`` computes, and return that value."""
+    values = [args[i] for i in tensor_slots]
+    placeholders = [K.placeholder(K.int_shape(v), dtype=K.dtype(v)) for v in values]
+    symbolic_args = list(args)
+    for slot, tensor in zip(tensor_slots, placeholders):
+        symbolic_args[slot] = tensor
+    result = case.invoke(K, *symbolic_args)
+    if not isinstance(result, SymbolicTensor):
+        raise AssertionError(f"a K call on placeholders returned {result!r}, not a symbolic tensor")
+    value = K.function(placeholders, [result])(values)[0]
+    if (result.shape, result.dtype) != (value.shape, dtypes.canonical(value.dtype)):
+        raise AssertionError(
+            f"static shape/dtype {result.shape} {result.dtype} differ from the computed "
+            f"{value.shape} {value.dtype}"
+        )
+    return value
 
 
 def _judge(case: Case, result: Any) -> str | None:

@@ -1,0 +1,433 @@
+"""Running graphs of symbolic tensors: ``K.function``, ``K.eval`` of a symbolic tensor, and the
+gradient, print and update nodes.
+
+A graph runs in topological order on the backend it was built on. ``K.function`` builds the
+order once and hands one pure function of (fed values, Variable values) to the framework's
+compiler (``adapter._compile``: jax.jit, tf.function; torch and NumPy run it as it is), which
+caches a compiled version per input shape and dtype. Variables are arguments of that function,
+never constants baked into it, so updates are seen by the next call.
+
+``K.shape`` of a tensor whose shape is static while the graph runs is a NumPy constant, and K
+calls on such constants only run on NumPy: ``K.reshape(x, (K.shape(x)[0], -1))`` then needs no
+value from a traced tensor.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from multik import config, dtypes
+from multik.errors import DTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from multik.symbolic import SymbolicTensor, check_backend, node, substitute, unique_name
+from multik.variable import Variable
+
+if TYPE_CHECKING:
+    from multik.backends._base import Adapter
+
+__all__ = ["Function", "evaluate", "gradients", "print_node", "update_node"]
+
+_HOST = (np.ndarray, np.generic)
+
+
+# --------------------------------------------------------------------------- graph order
+
+
+def topological_order(targets: Iterable[Any]) -> list[SymbolicTensor]:
+    """Every symbolic tensor the targets are computed from, each after its inputs."""
+    order: list[SymbolicTensor] = []
+    seen: set[int] = set()
+    stack: list[tuple[SymbolicTensor, bool]] = [
+        (t, False) for t in reversed(list(targets)) if isinstance(t, SymbolicTensor)
+    ]
+    while stack:
+        tensor, expanded = stack.pop()
+        if expanded:
+            order.append(tensor)
+            continue
+        if id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        stack.append((tensor, True))
+        stack.extend(
+            (child, False)
+            for child in tensor.inputs()
+            if isinstance(child, SymbolicTensor) and id(child) not in seen
+        )
+    return order
+
+
+def _unfed(order: list[SymbolicTensor], fed: Iterable[SymbolicTensor]) -> None:
+    """Raise the error naming every placeholder the graph needs but nobody feeds."""
+    fed_ids = {id(t) for t in fed}
+    missing = [
+        t.name
+        for t in order
+        if t.kind == "placeholder" and t.default is None and id(t) not in fed_ids
+    ]
+    if missing:
+        names = ", ".join(repr(name) for name in missing)
+        raise InvalidArgumentError(
+            f"placeholder {names} is not fed: the outputs depend on it; list it among the "
+            "inputs of K.function(inputs, outputs) and pass its value when calling the function"
+        )
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class _Evaluation:
+    """Values of the nodes of one graph run: ``memo`` maps node ids to values, ``variables``
+    maps Variable ids to the values that stand for them (traced arguments when compiled)."""
+
+    def __init__(
+        self, adapter: Adapter, memo: dict[int, Any], variables: dict[int, Any], nested: bool
+    ) -> None:
+        self.adapter = adapter
+        self.memo = memo
+        self.variables = variables
+        self.nested = nested
+        self._gradients: dict[int, list[Any]] = {}
+
+    def run(self, order: list[SymbolicTensor]) -> None:
+        memo = self.memo
+        for tensor in order:
+            if id(tensor) not in memo:
+                memo[id(tensor)] = self._compute(tensor)
+
+    def lookup(self, leaf: Any) -> Any:
+        """The value of a symbolic tensor (computed) or a Variable (substituted, else itself)."""
+        if isinstance(leaf, SymbolicTensor):
+            return self.memo[id(leaf)]
+        return self.variables.get(id(leaf), leaf)
+
+    def value(self, output: Any) -> Any:
+        """An output's value: a symbolic tensor's, a Variable's, or the object itself."""
+        if isinstance(output, Variable):
+            return self.adapter.tensor(self.lookup(output))
+        return self.lookup(output) if isinstance(output, SymbolicTensor) else output
+
+    def _compute(self, tensor: SymbolicTensor) -> Any:
+        if tensor.kind == "placeholder":
+            return self.adapter.typed_tensor(tensor.default, tensor.dtype)
+        if tensor.kind == "gradient":
+            return self._gradient_values(tensor.group)[tensor.index]
+        args = substitute(tensor.args, self.lookup)
+        kwargs = substitute(tensor.kwargs, self.lookup)
+        assert tensor.fn is not None
+        if tensor.foldable and all(isinstance(a, _HOST) for a in _symbolic_values(tensor, self)):
+            with config.use_backend("numpy"):
+                return tensor.fn(*args, **kwargs)
+        return tensor.fn(*args, **kwargs)
+
+    def _gradient_values(self, group: GradientGroup) -> list[Any]:
+        if id(group) in self._gradients:
+            return self._gradients[id(group)]
+        wrt_values = [self.adapter.tensor(self.lookup(w)) for w in group.wrt]
+        base_memo = {k: v for k, v in self.memo.items() if k not in group.dependent}
+
+        def loss_of(*values: Any) -> Any:
+            memo, variables = dict(base_memo), dict(self.variables)
+            for wrt, value in zip(group.wrt, values):
+                (variables if isinstance(wrt, Variable) else memo)[id(wrt)] = value
+            inner = _Evaluation(self.adapter, memo, variables, nested=True)
+            inner.run(group.order)
+            return self.adapter.tensor(memo[id(group.loss)])
+
+        values = self.adapter._gradients(loss_of, wrt_values, self.nested)
+        self._gradients[id(group)] = values
+        return values
+
+
+def _symbolic_values(tensor: SymbolicTensor, evaluation: _Evaluation) -> Iterable[Any]:
+    return (evaluation.memo[id(t)] for t in tensor.inputs() if isinstance(t, SymbolicTensor))
+
+
+def _to_numpy(adapter: Adapter, value: Any) -> np.ndarray:
+    if isinstance(value, _HOST):
+        return np.asarray(value)
+    return adapter._to_numpy(adapter.tensor(value))
+
+
+def _print_all(nodes: list[SymbolicTensor], values: Sequence[Any], adapter: Adapter) -> None:
+    for tensor, value in zip(nodes, values):
+        text = format_printed(tensor.message, _to_numpy(adapter, value), tensor.summarize)
+        print(text, file=sys.stdout)
+
+
+def format_printed(message: str, array: np.ndarray, summarize: int) -> str:
+    """What ``K.print_tensor`` prints: the message, then the value, at most ``summarize``
+    items at each end of every axis (-1: everything)."""
+    threshold = sys.maxsize if summarize is None or summarize < 0 else 2 * summarize
+    text = np.array2string(array, threshold=threshold, edgeitems=max(summarize or 0, 1))
+    return f"{message} {text}" if message else text
+
+
+def _apply_updates(updates: list[SymbolicTensor], values: Sequence[Any]) -> None:
+    for update, value in zip(updates, values):
+        update.args[0].assign(value)
+
+
+def evaluate(x: SymbolicTensor) -> np.ndarray:
+    """``K.eval`` of a symbolic tensor: run its graph now (placeholders must have defaults),
+    print its print nodes and apply its update nodes."""
+    adapter = config.active_adapter()
+    check_backend([x])
+    order = topological_order([x])
+    _unfed(order, ())
+    evaluation = _Evaluation(adapter, {}, {}, nested=False)
+    evaluation.run(order)
+    prints = [t for t in order if t.kind == "print"]
+    _print_all(prints, [evaluation.memo[id(t)] for t in prints], adapter)
+    updates = [t for t in order if t.kind == "update"]
+    _apply_updates(updates, [evaluation.memo[id(t)] for t in updates])
+    return _to_numpy(adapter, evaluation.memo[id(x)])
+
+
+# --------------------------------------------------------------------------- K.function
+
+
+def _as_list(value: Any, what: str) -> tuple[list[Any], bool]:
+    """``value`` as a list, and whether it was a single item rather than a list or tuple."""
+    if isinstance(value, (list, tuple)):
+        return list(value), False
+    if value is None:
+        raise InvalidArgumentError(f"K.function needs {what} (a list), got None")
+    return [value], True
+
+
+class Function:
+    """The callable ``K.function`` returns: arrays in (one per input, in order), NumPy out."""
+
+    def __init__(
+        self,
+        inputs: Sequence[Any],
+        outputs: Any,
+        updates: Sequence[Any] | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.adapter = config.active_adapter()
+        self.name = name or unique_name("function")
+        self.inputs, _ = _as_list(inputs, "inputs")
+        for index, tensor in enumerate(self.inputs):
+            if not isinstance(tensor, SymbolicTensor):
+                raise InvalidArgumentError(
+                    f"K.function inputs must be placeholders (symbolic tensors); input {index} "
+                    f"is a {type(tensor).__name__}"
+                )
+        self.outputs, self._single = _as_list(outputs, "outputs")
+        self.updates = [_update_of(u, i) for i, u in enumerate(updates or [])]
+        targets = [*self.outputs, *self.updates]
+        check_backend([t for t in [*self.inputs, *targets] if isinstance(t, SymbolicTensor)])
+        self._order = topological_order(targets)
+        _unfed(self._order, self.inputs)
+        updated = [u.args[0] for u in self.updates]
+        if len({id(v) for v in updated}) != len(updated):
+            raise InvalidArgumentError(
+                "K.function updates assign the same Variable twice; combine them into one"
+            )
+        self._prints = [t for t in self._order if t.kind == "print"]
+        self._variables = _variables_of(self._order, self.outputs)
+        self._run = self.adapter._compile(self._pure)
+
+    def _pure(self, fed: list[Any], variables: list[Any]) -> tuple[list[Any], ...]:
+        """Outputs, new Variable values and printed values from fed values and Variable values."""
+        memo = {id(t): value for t, value in zip(self.inputs, fed)}
+        substitutes = {id(v): value for v, value in zip(self._variables, variables)}
+        evaluation = _Evaluation(self.adapter, memo, substitutes, nested=False)
+        evaluation.run(self._order)
+        return (
+            [evaluation.value(o) for o in self.outputs],
+            [memo[id(u)] for u in self.updates],
+            [memo[id(t)] for t in self._prints],
+        )
+
+    def _feed(self, values: Any) -> list[Any]:
+        values, _ = _as_list(values, "input values")
+        if len(values) != len(self.inputs):
+            names = ", ".join(repr(t.name) for t in self.inputs)
+            raise InvalidArgumentError(
+                f"{self.name} takes {len(self.inputs)} input value(s), for placeholders "
+                f"[{names}] in this order; got {len(values)}"
+            )
+        fed = []
+        for tensor, value in zip(self.inputs, values):
+            native = self.adapter.typed_tensor(value, tensor.dtype)
+            shape = self.adapter._shape(native)
+            if len(shape) != len(tensor.shape) or any(
+                want is not None and want != got for want, got in zip(tensor.shape, shape)
+            ):
+                raise ShapeError(
+                    f"the value for placeholder {tensor.name!r} has shape {shape}, which does "
+                    f"not fit its shape {tensor.shape}"
+                )
+            fed.append(native)
+        return fed
+
+    def __call__(self, inputs: Any) -> Any:
+        """Run the graph on ``inputs``; apply the updates; return the outputs as NumPy arrays."""
+        adapter = self.adapter
+        fed = self._feed(inputs)
+        current = [adapter.tensor(v) for v in self._variables]
+        with config.use_backend(adapter.name):
+            outputs, new_values, printed = self._run(fed, current)
+        _print_all(self._prints, printed, adapter)
+        _apply_updates(self.updates, new_values)
+        results = [_to_numpy(adapter, value) for value in outputs]
+        return results[0] if self._single else results
+
+    def __repr__(self) -> str:
+        return (
+            f"<multik.Function {self.name!r} inputs={[t.name for t in self.inputs]} "
+            f"outputs={len(self.outputs)} updates={len(self.updates)} backend={self.adapter.name}>"
+        )
+
+
+def _variables_of(order: list[SymbolicTensor], outputs: list[Any]) -> list[Variable]:
+    """The Variables a graph reads or updates, each once, in a fixed order."""
+    found: dict[int, Variable] = {}
+    for tensor in order:
+        for leaf in tensor.inputs():
+            if isinstance(leaf, Variable):
+                found.setdefault(id(leaf), leaf)
+    for output in outputs:
+        if isinstance(output, Variable):
+            found.setdefault(id(output), output)
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- updates
+
+
+def _update_value(target: Any, value: Any) -> Any:
+    """``value`` as the new value of the Variable ``target``: same dtype (K.cast rules)."""
+    adapter = config.active_adapter()
+    return adapter.typed_tensor(value, adapter._dtype(adapter.tensor(target)))
+
+
+def update_node(x: Variable, new_x: Any) -> SymbolicTensor:
+    """A deferred assignment ``x := new_x``, applied when a K.function or K.eval runs it."""
+    if not isinstance(x, Variable):
+        raise InvalidArgumentError(f"K.update needs a multik Variable to assign, got {x!r}")
+    tensor = node("update", _update_value, (x, new_x), name=unique_name(f"update_{x.name}"))
+    if len(tensor.shape) != len(x.shape) or any(
+        d is not None and d != s for d, s in zip(tensor.shape, x.shape)
+    ):
+        raise ShapeError(
+            f"cannot update Variable {x.name!r} of shape {x.shape} with a value of shape "
+            f"{tensor.shape}"
+        )
+    return tensor
+
+
+def _update_of(update: Any, index: int) -> SymbolicTensor:
+    """A K.function ``updates`` entry as an update node: a pair (Variable, value) or the
+    result of K.update / K.update_add / K.update_sub / K.moving_average_update."""
+    if isinstance(update, SymbolicTensor) and update.kind == "update":
+        return update
+    if isinstance(update, (list, tuple)) and len(update) == 2:
+        return update_node(update[0], update[1])
+    if isinstance(update, Variable):
+        raise InvalidArgumentError(
+            f"updates[{index}] is the Variable {update.name!r}, not a pending update: the K.update "
+            "call that returned it had no symbolic input, so it was applied at once (multik runs "
+            "eagerly unless a placeholder is involved). Give a pair (variable, new_value) whose "
+            "value depends on an input of the function"
+        )
+    raise InvalidArgumentError(
+        f"updates[{index}] must be a pair (variable, new_value) or the result of K.update*, "
+        f"got {update!r}"
+    )
+
+
+# --------------------------------------------------------------------------- gradients
+
+
+class GradientGroup:
+    """The gradients of one loss with respect to several tensors, computed together."""
+
+    def __init__(self, loss: SymbolicTensor, wrt: list[Any]) -> None:
+        self.loss = loss
+        self.wrt = wrt
+        self.order = topological_order([loss])
+        wrt_ids = {id(w) for w in wrt}
+        self.dependent: set[int] = set(wrt_ids & {id(t) for t in self.order})
+        for tensor in self.order:
+            if any(id(leaf) in wrt_ids or id(leaf) in self.dependent for leaf in tensor.inputs()):
+                self.dependent.add(id(tensor))
+
+    def reaches(self, tensor: Any) -> bool:
+        """Whether the loss depends on ``tensor`` at all (else its gradient is None)."""
+        if id(tensor) in self.dependent:
+            return True
+        return any(id(leaf) == id(tensor) for t in self.order for leaf in t.inputs())
+
+
+def gradients(loss: Any, variables: Any) -> list[SymbolicTensor | None]:
+    """Symbolic gradients of the sum of ``loss`` with respect to each of ``variables``; None
+    where the loss does not depend on one (as tf_keras)."""
+    adapter = config.active_adapter()
+    if not adapter.has_autodiff:
+        raise UnsupportedError(
+            "K.gradients needs automatic differentiation, which the numpy backend does not "
+            "have; use the tensorflow, torch or jax backend"
+        )
+    if not isinstance(loss, SymbolicTensor):
+        raise InvalidArgumentError(
+            "K.gradients needs a symbolic loss, built from K.placeholder inputs; this loss was "
+            "computed eagerly (nothing in it is symbolic), so it has no graph to differentiate"
+        )
+    wrt, _ = _as_list(variables, "variables")
+    for tensor in [loss, *wrt]:
+        if not isinstance(tensor, (SymbolicTensor, Variable)):
+            raise InvalidArgumentError(
+                f"K.gradients differentiates with respect to Variables and symbolic tensors, "
+                f"got {tensor!r}"
+            )
+        if not dtypes.is_float(tensor.dtype):
+            raise DTypeError(
+                f"K.gradients needs float tensors; {getattr(tensor, 'name', tensor)!r} has "
+                f"dtype {tensor.dtype}"
+            )
+    check_backend([t for t in [loss, *wrt] if isinstance(t, SymbolicTensor)])
+    group = GradientGroup(loss, wrt)
+    return [
+        _gradient_node(group, index, adapter) if group.reaches(tensor) else None
+        for index, tensor in enumerate(wrt)
+    ]
+
+
+def _gradient_node(group: GradientGroup, index: int, adapter: Adapter) -> SymbolicTensor:
+    wrt = group.wrt[index]
+    if isinstance(wrt, Variable):
+        probes: tuple[Any, ...] = (adapter._full(wrt.shape, 0, wrt.dtype),)
+    else:
+        probes = tuple(adapter._full(adapter._shape(p), 0, wrt.dtype) for p in wrt.probes)
+    tensor = SymbolicTensor(
+        "gradient",
+        unique_name(f"gradient_{wrt.name}"),
+        wrt.shape,
+        wrt.dtype,
+        probes,
+        args=(group.loss, wrt),
+    )
+    tensor.group, tensor.index = group, index
+    return tensor
+
+
+# --------------------------------------------------------------------------- print
+
+
+def _identity(x: Any) -> Any:
+    return config.active_adapter().tensor(x)
+
+
+def print_node(x: SymbolicTensor, message: str, summarize: int) -> SymbolicTensor:
+    """``x``, printed with ``message`` whenever a K.function or K.eval computes it."""
+    tensor = node("print", _identity, (x,), name=unique_name(f"print_{x.name}"))
+    tensor.message, tensor.summarize = message, summarize
+    return tensor
+

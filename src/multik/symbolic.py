@@ -1,0 +1,425 @@
+"""Symbolic tensors: ``K.placeholder`` and every K call, operator and index applied to one.
+
+A ``SymbolicTensor`` is a node of a graph: the K function (or operator) that makes it, its
+arguments (which may hold other symbolic tensors, Variables, native tensors and Python values),
+and its static shape (``None`` for an unknown dimension) and dtype. Nothing runs until
+``K.function`` or ``K.eval`` evaluates the graph (``multik.graph``).
+
+Shape and dtype inference needs no framework beyond the active backend: each node runs its K
+function once on *probe* values (zeros, with every unknown dimension taken as 6) and, when the
+graph has unknown dimensions, once more with them taken as 12; an output dimension that differs
+between the two runs is unknown. Every check a K function makes on its arguments therefore runs
+while the graph is built, with the same error class as an eager call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from multik import config
+from multik.errors import InvalidArgumentError, MultikError, ShapeError, SymbolicInput
+from multik.variable import Variable
+
+__all__ = ["PROBE_SIZES", "SymbolicInput", "SymbolicTensor", "call", "placeholder"]
+
+#: The sizes an unknown dimension takes in the two inference runs.
+PROBE_SIZES = (6, 12)
+
+_names: dict[str, itertools.count[int]] = {}
+
+
+def unique_name(prefix: str) -> str:
+    """``prefix``, then ``prefix_1``, ``prefix_2``, ... (restarted by ``K.clear_session``)."""
+    index = next(_names.setdefault(prefix, itertools.count()))
+    return prefix if index == 0 else f"{prefix}_{index}"
+
+
+def reset_names() -> None:
+    """Restart the automatic node names."""
+    _names.clear()
+
+
+def refuse_symbolic(x: SymbolicTensor) -> SymbolicInput:
+    """The error for a symbolic tensor where only a value will do."""
+    return SymbolicInput(
+        f"{x!r} is symbolic and has no value yet: this call needs a value. Evaluate the "
+        "tensor first with K.eval(x), or run the computation with K.function(inputs, outputs)"
+    )
+
+
+class SymbolicTensor:
+    """A tensor of a graph built from placeholders: a static shape and dtype, no value yet.
+
+    ``kind`` is 'placeholder', 'op' (a K call, operator or index), 'shape' (``K.shape``),
+    'gradient', 'print' or 'update'.
+    """
+
+    __array_ufunc__ = None  # NumPy defers its operators to ours
+    __array_priority__ = 200
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        shape: tuple[int | None, ...],
+        dtype: str,
+        probes: tuple[Any, ...],
+        fn: Callable[..., Any] | None = None,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.backend = config.active_adapter().name
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs or {}
+        self.probes = probes
+        #: A placeholder's value when it is not fed (None: it must be fed).
+        self.default: Any = None
+        #: Whether the node may run on NumPy when its symbolic inputs are host constants.
+        self.foldable = False
+        #: Gradient nodes: the GradientGroup they belong to and their position in it.
+        self.group: Any = None
+        self.index = 0
+        #: Print nodes: the message and how many items to print at each end of an axis.
+        self.message = ""
+        self.summarize = 3
+        #: Whether the value depends on an unknown placeholder dimension (two probe runs).
+        self.dynamic = len(probes) > 1
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def inputs(self) -> Iterator[Any]:
+        """The symbolic tensors and Variables this node is computed from."""
+        yield from _leaves((self.args, self.kwargs))
+
+    def __repr__(self) -> str:
+        return (
+            f"<multik.SymbolicTensor {self.name!r} shape={self.shape} dtype={self.dtype} "
+            f"backend={self.backend}>"
+        )
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            f"the truth value of {self!r} is unknown until the graph runs; choose between "
+            "tensors with K.in_train_phase or compare values after K.function/K.eval"
+        )
+
+    def __len__(self) -> int:
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(f"len() of {self!r}: its first dimension is not known")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[SymbolicTensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise refuse_symbolic(self)
+
+    def __getitem__(self, key: Any) -> SymbolicTensor:
+        return call(_getitem, self, key)
+
+    def _binary(self, op: str, other: object, reverse: bool = False) -> SymbolicTensor:
+        args = (op, other, self) if reverse else (op, self, other)
+        return node("op", _operator, args, name=unique_name(op))
+
+    def __add__(self, other: object) -> SymbolicTensor:
+        return self._binary("add", other)
+
+    def __radd__(self, other: object) -> SymbolicTensor:
+        return self._binary("add", other, True)
+
+    def __sub__(self, other: object) -> SymbolicTensor:
+        return self._binary("subtract", other)
+
+    def __rsub__(self, other: object) -> SymbolicTensor:
+        return self._binary("subtract", other, True)
+
+    def __mul__(self, other: object) -> SymbolicTensor:
+        return self._binary("multiply", other)
+
+    def __rmul__(self, other: object) -> SymbolicTensor:
+        return self._binary("multiply", other, True)
+
+    def __truediv__(self, other: object) -> SymbolicTensor:
+        return self._binary("divide", other)
+
+    def __rtruediv__(self, other: object) -> SymbolicTensor:
+        return self._binary("divide", other, True)
+
+    def __pow__(self, other: object) -> SymbolicTensor:
+        return self._binary("power", other)
+
+    def __rpow__(self, other: object) -> SymbolicTensor:
+        return self._binary("power", other, True)
+
+    def __matmul__(self, other: object) -> SymbolicTensor:
+        return self._binary("matmul", other)
+
+    def __rmatmul__(self, other: object) -> SymbolicTensor:
+        return self._binary("matmul", other, True)
+
+    def __lt__(self, other: object) -> SymbolicTensor:
+        return self._binary("less", other)
+
+    def __le__(self, other: object) -> SymbolicTensor:
+        return self._binary("less_equal", other)
+
+    def __gt__(self, other: object) -> SymbolicTensor:
+        return self._binary("greater", other)
+
+    def __ge__(self, other: object) -> SymbolicTensor:
+        return self._binary("greater_equal", other)
+
+    def __neg__(self) -> SymbolicTensor:
+        return node("op", _unary_operator, ("negative", self), name=unique_name("negative"))
+
+    def __abs__(self) -> SymbolicTensor:
+        return node("op", _unary_operator, ("abs", self), name=unique_name("abs"))
+
+
+# --------------------------------------------------------------------------- operator bodies
+
+
+def _operator(op: str, x: object, y: object) -> Any:
+    """A Python operator on values, by the active adapter's rules (as on Variables)."""
+    return config.active_adapter()._operator(op, x, y)
+
+
+def _unary_operator(op: str, x: object) -> Any:
+    adapter = config.active_adapter()
+    return adapter._unary(op, adapter.tensor(x))
+
+
+def _getitem(x: object, key: Any) -> Any:
+    """``x[key]`` with the framework's own indexing, as a tensor of the active backend."""
+    adapter = config.active_adapter()
+    return adapter.tensor(adapter.tensor(x)[key])
+
+
+# --------------------------------------------------------------------------- graph walking
+
+
+def _leaves(value: Any) -> Iterator[Any]:
+    """The symbolic tensors and Variables inside nested lists, tuples and dicts."""
+    if isinstance(value, (SymbolicTensor, Variable)):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+
+
+def substitute(value: Any, replace: Callable[[Any], Any]) -> Any:
+    """``value`` with every symbolic tensor and Variable inside lists/tuples/dicts replaced."""
+    if isinstance(value, (SymbolicTensor, Variable)):
+        return replace(value)
+    if isinstance(value, list):
+        return [substitute(item, replace) for item in value]
+    if isinstance(value, tuple):
+        return tuple(substitute(item, replace) for item in value)
+    if isinstance(value, dict):
+        return {key: substitute(item, replace) for key, item in value.items()}
+    return value
+
+
+def symbolic_inputs(value: Any) -> list[SymbolicTensor]:
+    """The symbolic tensors inside ``value`` (nested lists, tuples, dicts)."""
+    return [leaf for leaf in _leaves(value) if isinstance(leaf, SymbolicTensor)]
+
+
+def check_backend(tensors: list[SymbolicTensor]) -> None:
+    """Every symbolic tensor must belong to the active backend."""
+    from multik.backends._convert import mismatch
+
+    active = config.active_adapter().name
+    for tensor in tensors:
+        if tensor.backend != active:
+            raise mismatch(tensor, active, tensor.backend)
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+@contextlib.contextmanager
+def _inferring(inputs: list[SymbolicTensor]) -> Iterator[None]:
+    """Quiet NumPy's warnings on probe values (zeros); say how unknown dimensions were probed
+    when a K function rejects its probed arguments."""
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except MultikError as exc:
+        if any(t.dynamic for t in inputs):
+            exc.args = (
+                f"{exc.args[0] if exc.args else exc} (while inferring the static shape, each "
+                f"unknown (None) dimension of a placeholder counts as {PROBE_SIZES[0]} and then "
+                f"{PROBE_SIZES[1]}; give the placeholder the dimensions this call needs)",
+            )
+        raise
+
+
+def _merged_shape(shapes: list[tuple[int, ...]]) -> tuple[int | None, ...]:
+    first = shapes[0]
+    if any(len(s) != len(first) for s in shapes):
+        raise ShapeError(f"the rank of this result depends on unknown dimensions: {shapes}")
+    return tuple(d if all(s[i] == d for s in shapes) else None for i, d in enumerate(first))
+
+
+def _probe_values(
+    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], run: int
+) -> Any:
+    def probe(leaf: Any) -> Any:
+        if isinstance(leaf, SymbolicTensor):
+            return leaf.probes[min(run, len(leaf.probes) - 1)]
+        return leaf
+
+    return fn(*substitute(args, probe), **substitute(kwargs, probe))
+
+
+def node(
+    kind: str,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> SymbolicTensor:
+    """A node computing ``fn(*args, **kwargs)``, its shape and dtype inferred on probes."""
+    kwargs = kwargs or {}
+    inputs = symbolic_inputs((args, kwargs))
+    check_backend(inputs)
+    adapter = config.active_adapter()
+    runs = 2 if any(t.dynamic for t in inputs) else 1
+    with _inferring(inputs):
+        probes = tuple(adapter.tensor(_probe_values(fn, args, kwargs, run)) for run in range(runs))
+    shape = _merged_shape([adapter._shape(p) for p in probes])
+    tensor = SymbolicTensor(
+        kind,
+        name or unique_name(getattr(fn, "__name__", "op").strip("_")),
+        shape,
+        adapter._dtype(probes[0]),
+        probes,
+        fn,
+        args,
+        kwargs,
+    )
+    tensor.foldable = (
+        bool(inputs)
+        and all(t.kind == "shape" or t.foldable for t in inputs)
+        and not any(isinstance(leaf, Variable) for leaf in _leaves((args, kwargs)))
+        and not _holds(args, adapter.native_types)
+        and not _holds(kwargs, adapter.native_types)
+    )
+    return tensor
+
+
+def _holds(value: Any, types: tuple[type, ...]) -> bool:
+    """Whether nested lists, tuples and dicts hold an instance of ``types``."""
+    if isinstance(value, types):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds(item, types) for item in value)
+    if isinstance(value, dict):
+        return any(_holds(item, types) for item in value.values())
+    return False
+
+
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> SymbolicTensor:
+    """The symbolic result of the K function ``fn`` on arguments holding symbolic tensors."""
+    return node("op", fn, args, kwargs)
+
+
+def placeholder(
+    shape: Any = None,
+    ndim: int | None = None,
+    dtype: Any = None,
+    sparse: bool = False,
+    name: str | None = None,
+    ragged: bool = False,
+    default: Any = None,
+) -> SymbolicTensor:
+    """A graph input of static ``shape`` (``None`` for unknown dimensions) and ``dtype``."""
+    from multik.errors import UnsupportedError
+
+    if sparse or ragged:
+        raise UnsupportedError(
+            "multik has no sparse or ragged tensors on any backend; use a dense placeholder"
+        )
+    shape = _placeholder_shape(shape, ndim)
+    adapter = config.active_adapter()
+    dtype = adapter.dtype_arg(dtype)
+    sizes = PROBE_SIZES if None in shape else PROBE_SIZES[:1]
+    probes = tuple(
+        adapter._full(tuple(size if d is None else d for d in shape), 0, dtype) for size in sizes
+    )
+    tensor = SymbolicTensor("placeholder", name or unique_name("placeholder"), shape, dtype, probes)
+    tensor.default = default
+    return tensor
+
+
+def _placeholder_shape(shape: Any, ndim: int | None) -> tuple[int | None, ...]:
+    if shape is None:
+        if ndim is None:
+            raise InvalidArgumentError(
+                "K.placeholder needs a shape (e.g. (None, 784)) or an ndim (e.g. 2)"
+            )
+        if isinstance(ndim, bool) or not isinstance(ndim, (int, np.integer)) or ndim < 0:
+            raise InvalidArgumentError(f"ndim must be a non-negative int, got {ndim!r}")
+        return (None,) * int(ndim)
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (list, tuple)) or any(
+        d is not None
+        and (isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0)
+        for d in shape
+    ):
+        raise ShapeError(
+            f"placeholder shape must be a tuple of non-negative ints or None, got {shape!r}"
+        )
+    if ndim is not None and ndim != len(shape):
+        raise ShapeError(f"placeholder shape {tuple(shape)} does not have ndim={ndim}")
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _static_shape(x: object) -> Any:
+    """The shape of ``x`` as a NumPy int32 vector (a host constant, foldable while tracing)."""
+    adapter = config.active_adapter()
+    shape = adapter._shape(adapter.tensor(x))
+    if any(d is None for d in shape):
+        return adapter.shape(x)
+    return np.asarray(shape, dtype=np.int32).reshape(len(shape))
+
+
+def shape_of(x: SymbolicTensor, native_shape: Callable[[Any], Any]) -> SymbolicTensor:
+    """``K.shape`` of a symbolic tensor: an int32 vector, folded to a host constant when the
+    evaluated shape is static, so ``K.reshape(x, (K.shape(x)[0], -1))`` runs under compilers."""
+    tensor = node("shape", native_shape, (x,))
+    tensor.fn = _static_shape
+    return tensor
+
+
+def reshape(x: Any, shape: Any, native_reshape: Callable[..., Any]) -> SymbolicTensor:
+    """``K.reshape`` with symbolic inputs; like TensorFlow's graph mode, a ``-1`` next to an
+    unknown target dimension is unknown too."""
+    tensor = call(native_reshape, x, shape)
+    if isinstance(shape, (list, tuple)) and any(
+        isinstance(d, SymbolicTensor) and d.dynamic for d in shape
+    ):
+        tensor.shape = tuple(
+            None if isinstance(d, int) and d == -1 else s
+            for d, s in zip(shape, tensor.shape)
+        )
+    return tensor
