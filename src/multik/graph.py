@@ -430,4 +430,3 @@ def print_node(x: SymbolicTensor, message: str, summarize: int) -> SymbolicTenso
     tensor = node("print", _identity, (x,), name=unique_name(f"print_{x.name}"))
     tensor.message, tensor.summarize = message, summarize
     return tensor
-

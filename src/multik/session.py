@@ -46,7 +46,9 @@ def reset_uids() -> None:
 
 def _check_phase(value: object) -> int:
     if isinstance(value, SymbolicTensor) or value not in (0, 1):
-        raise InvalidArgumentError(f"the learning phase must be 0 (test) or 1 (train), got {value!r}")
+        raise InvalidArgumentError(
+            f"the learning phase must be 0 (test) or 1 (train), got {value!r}"
+        )
     return int(value)  # type: ignore[call-overload]
 
 

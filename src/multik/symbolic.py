@@ -382,8 +382,7 @@ def _placeholder_shape(shape: Any, ndim: int | None) -> tuple[int | None, ...]:
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (list, tuple)) or any(
-        d is not None
-        and (isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0)
+        d is not None and (isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0)
         for d in shape
     ):
         raise ShapeError(
@@ -419,7 +418,6 @@ def reshape(x: Any, shape: Any, native_reshape: Callable[..., Any]) -> SymbolicT
         isinstance(d, SymbolicTensor) and d.dynamic for d in shape
     ):
         tensor.shape = tuple(
-            None if isinstance(d, int) and d == -1 else s
-            for d, s in zip(shape, tensor.shape)
+            None if isinstance(d, int) and d == -1 else s for d, s in zip(shape, tensor.shape)
         )
     return tensor
