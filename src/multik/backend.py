@@ -566,8 +566,12 @@ def placeholder(
     """A symbolic input of ``shape`` (None for unknown dimensions) or rank ``ndim``.
 
     K calls on it give symbolic tensors with inferred shapes; ``K.function`` feeds and runs them.
+    The first placeholder turns the backend's graph mode on (until ``K.clear_session``): K calls
+    that read a Variable are then symbolic too, and read it when the graph runs.
     """
-    return symbolic.placeholder(shape, ndim, dtype, sparse, name, ragged)
+    tensor = symbolic.placeholder(shape, ndim, dtype, sparse, name, ragged)
+    _adapter().graph_mode = True
+    return tensor
 
 
 def function(
@@ -684,10 +688,10 @@ def batch_set_value(tuples: Sequence[tuple[Variable, Any]]) -> None:
 
 
 def update(x: Variable, new_x: Any) -> Any:
-    """Assign ``new_x`` to the Variable ``x``: at once (returns ``x``), or, when ``new_x`` is
-    symbolic, when K.function runs the returned pending update."""
+    """Assign ``new_x`` to the Variable ``x``: at once (returns ``x``), or, in graph mode or
+    when ``new_x`` is symbolic, when K.function or K.eval runs the returned pending update."""
     _variable_arg(x, "K.update")
-    if symbolic.symbolic_inputs(new_x):
+    if _adapter().graph_mode or symbolic.symbolic_inputs(new_x):
         return graph.update_node(x, new_x)
     return x.assign(new_x)
 
@@ -758,5 +762,5 @@ def reset_uids() -> None:
 
 
 def clear_session() -> None:
-    """Reset the learning phase, the uid counters and the automatic names of symbolic tensors."""
+    """Leave graph mode; reset the learning phase, the uid counters and the automatic names."""
     session.clear_session()

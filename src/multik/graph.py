@@ -70,9 +70,10 @@ def _unfed(order: list[SymbolicTensor], fed: Iterable[SymbolicTensor]) -> None:
     ]
     if missing:
         names = ", ".join(repr(name) for name in missing)
+        which = f"placeholder {names} is" if len(missing) == 1 else f"placeholders {names} are"
         raise InvalidArgumentError(
-            f"placeholder {names} is not fed: the outputs depend on it; list it among the "
-            "inputs of K.function(inputs, outputs) and pass its value when calling the function"
+            f"{which} not fed, and the outputs depend on it: list each among the inputs of "
+            "K.function(inputs, outputs) and pass its value when calling the function"
         )
 
 
@@ -102,12 +103,13 @@ class _Evaluation:
         """The value of a symbolic tensor (computed) or a Variable (substituted, else itself)."""
         if isinstance(leaf, SymbolicTensor):
             return self.memo[id(leaf)]
-        return self.variables.get(id(leaf), leaf)
+        value = self.variables.get(id(leaf))
+        return self.adapter.read_variable(leaf) if value is None else value
 
     def value(self, output: Any) -> Any:
         """An output's value: a symbolic tensor's, a Variable's, or the object itself."""
         if isinstance(output, Variable):
-            return self.adapter.tensor(self.lookup(output))
+            return self.lookup(output)
         return self.lookup(output) if isinstance(output, SymbolicTensor) else output
 
     def _compute(self, tensor: SymbolicTensor) -> Any:
@@ -171,10 +173,12 @@ def _apply_updates(updates: list[SymbolicTensor], values: Sequence[Any]) -> None
         update.args[0].assign(value)
 
 
-def evaluate(x: SymbolicTensor) -> np.ndarray:
+def evaluate(x: SymbolicTensor | Variable) -> np.ndarray:
     """``K.eval`` of a symbolic tensor: run its graph now (placeholders must have defaults),
-    print its print nodes and apply its update nodes."""
+    print its print nodes and apply its update nodes. A Variable gives its current value."""
     adapter = config.active_adapter()
+    if isinstance(x, Variable):
+        return adapter._to_numpy(adapter.read_variable(x))
     check_backend([x])
     order = topological_order([x])
     _unfed(order, ())
@@ -271,7 +275,7 @@ class Function:
         """Run the graph on ``inputs``; apply the updates; return the outputs as NumPy arrays."""
         adapter = self.adapter
         fed = self._feed(inputs)
-        current = [adapter.tensor(v) for v in self._variables]
+        current = [adapter.read_variable(v) for v in self._variables]
         with config.use_backend(adapter.name):
             outputs, new_values, printed = self._run(fed, current)
         _print_all(self._prints, printed, adapter)

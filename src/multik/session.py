@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterator
 
 from multik import config, symbolic
+from multik.backends import loaded_adapters
 from multik.errors import InvalidArgumentError
 from multik.symbolic import SymbolicTensor
 
@@ -84,12 +85,12 @@ def learning_phase_scope(value: int) -> Iterator[None]:
 
 
 def clear_session() -> None:
-    """Forget the learning phase, the uid counters and the automatic names of symbolic tensors.
-
-    Variables and graphs that already exist keep working.
-    """
+    """Leave graph mode; forget the learning phase, the uid counters and the automatic names of
+    symbolic tensors. Variables and graphs that already exist keep working."""
     global _phase
     _phase = None
     _phase_placeholders.clear()
+    for adapter in loaded_adapters().values():
+        adapter.graph_mode = False
     reset_uids()
     symbolic.reset_names()

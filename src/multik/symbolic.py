@@ -132,8 +132,7 @@ class SymbolicTensor:
         return call(_getitem, self, key)
 
     def _binary(self, op: str, other: object, reverse: bool = False) -> SymbolicTensor:
-        args = (op, other, self) if reverse else (op, self, other)
-        return node("op", _operator, args, name=unique_name(op))
+        return variable_operator(op, other, self) if reverse else variable_operator(op, self, other)
 
     def __add__(self, other: object) -> SymbolicTensor:
         return self._binary("add", other)
@@ -184,10 +183,10 @@ class SymbolicTensor:
         return self._binary("greater_equal", other)
 
     def __neg__(self) -> SymbolicTensor:
-        return node("op", _unary_operator, ("negative", self), name=unique_name("negative"))
+        return variable_operator("negative", self, None)
 
     def __abs__(self) -> SymbolicTensor:
-        return node("op", _unary_operator, ("abs", self), name=unique_name("abs"))
+        return variable_operator("abs", self, None)
 
 
 # --------------------------------------------------------------------------- operator bodies
@@ -201,6 +200,19 @@ def _operator(op: str, x: object, y: object) -> Any:
 def _unary_operator(op: str, x: object) -> Any:
     adapter = config.active_adapter()
     return adapter._unary(op, adapter.tensor(x))
+
+
+def variable_operator(op: str, x: object, y: object) -> SymbolicTensor:
+    """A Python operator on a Variable that must be symbolic (graph mode, or a symbolic
+    operand): a node that reads the Variable when the graph runs."""
+    if op in _UNARY_OPERATORS:
+        return node("op", _unary_operator, (op, x), name=unique_name(op))
+    if op == "getitem":
+        return call(_getitem, x, y)
+    return node("op", _operator, (op, x, y), name=unique_name(op))
+
+
+_UNARY_OPERATORS = frozenset({"negative", "abs"})
 
 
 def _getitem(x: object, key: Any) -> Any:
@@ -282,10 +294,12 @@ def _merged_shape(shapes: list[tuple[int, ...]]) -> tuple[int | None, ...]:
 def _probe_values(
     fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], run: int
 ) -> Any:
+    adapter = config.active_adapter()
+
     def probe(leaf: Any) -> Any:
         if isinstance(leaf, SymbolicTensor):
             return leaf.probes[min(run, len(leaf.probes) - 1)]
-        return leaf
+        return adapter.read_variable(leaf)
 
     return fn(*substitute(args, probe), **substitute(kwargs, probe))
 

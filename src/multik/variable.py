@@ -100,14 +100,25 @@ class Variable:
         return self._shape[0]
 
     def __getitem__(self, key: Any) -> Any:
-        return self._storage[key]
+        return self._operator("getitem", self, key)
+
+    def _operator(self, op: str, x: object, y: object) -> Any:
+        """``x op y`` now, or a symbolic node reading this Variable when the graph runs (in
+        graph mode, or with a symbolic operand)."""
+        adapter = self._adapter
+        try:
+            if op == "getitem":
+                return adapter.tensor(x)[y]
+            if op in ("negative", "abs"):
+                return adapter._unary(op, adapter.tensor(x))
+            return adapter._operator(op, x, y)
+        except SymbolicInput:
+            from multik.symbolic import variable_operator
+
+            return variable_operator(op, x, y)
 
     def _binary(self, op: str, other: object, reverse: bool = False) -> Any:
-        x, y = (other, self._storage) if reverse else (self._storage, other)
-        try:
-            return self._adapter._operator(op, x, y)
-        except SymbolicInput:
-            return NotImplemented  # Python then asks the symbolic tensor's reflected operator
+        return self._operator(op, other, self) if reverse else self._operator(op, self, other)
 
     def __add__(self, other: object) -> Any:
         return self._binary("add", other)
@@ -146,10 +157,10 @@ class Variable:
         return self._binary("matmul", other, True)
 
     def __neg__(self) -> Any:
-        return self._adapter._unary("negative", self._storage)
+        return self._operator("negative", self, None)
 
     def __abs__(self) -> Any:
-        return self._adapter._unary("abs", self._storage)
+        return self._operator("abs", self, None)
 
     def __lt__(self, other: object) -> Any:
         return self._binary("less", other)

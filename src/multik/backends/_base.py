@@ -19,7 +19,14 @@ from multik import config, dtypes
 from multik.backends import _checks as checks
 from multik.backends import load_adapter
 from multik.backends._convert import framework_of, mismatch, numpy_input, python_to_numpy
-from multik.errors import AxisError, DTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from multik.errors import (
+    AxisError,
+    DTypeError,
+    InvalidArgumentError,
+    ShapeError,
+    SymbolicInput,
+    UnsupportedError,
+)
 from multik.symbolic import SymbolicTensor, refuse_symbolic
 from multik.variable import Variable
 
@@ -45,6 +52,9 @@ class Adapter(abc.ABC):
 
     def __init__(self) -> None:
         self._native_exact = frozenset(self.native_types)
+        #: Set by the first K.placeholder (until K.clear_session): K calls that read a Variable
+        #: then build graph nodes that read it when the graph runs, as Keras 2 on TF 1 did.
+        self.graph_mode = False
 
     def __repr__(self) -> str:
         return f"<multik {self.name} adapter>"
@@ -56,9 +66,13 @@ class Adapter(abc.ABC):
         if x.__class__ in self._native_exact:
             return x
         if isinstance(x, Variable):
-            if x.backend != self.name:
-                raise mismatch(x, self.name, x.backend)
-            return self._read(x.value)
+            if self.graph_mode:
+                raise SymbolicInput(
+                    f"in graph mode (a K.placeholder exists) Variable {x.name!r} is read when the "
+                    "graph runs: evaluate this with K.eval or K.function, or read the value with "
+                    "K.get_value"
+                )
+            return self.read_variable(x)
         if isinstance(x, self.native_types):
             return x
         if isinstance(x, (np.ndarray, np.generic)):
@@ -73,6 +87,12 @@ class Adapter(abc.ABC):
             f"cannot use a {type(x).__name__} as a tensor; pass a {self.name} tensor, a multik "
             "Variable, a NumPy array, or a Python number or list"
         )
+
+    def read_variable(self, x: Variable) -> Tensor:
+        """The current value of Variable ``x`` of this backend, in graph mode too."""
+        if x.backend != self.name:
+            raise mismatch(x, self.name, x.backend)
+        return self._read(x.value)
 
     def typed_tensor(self, x: object, dtype: str) -> Tensor:
         """The native tensor for ``x`` in ``dtype``, converted with K.cast rules.
@@ -539,14 +559,21 @@ class Adapter(abc.ABC):
         if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
             shape = (shape,)
         elif not isinstance(shape, (list, tuple)):
-            shape = tuple(self._to_numpy(self.tensor(shape)).tolist())
+            shape = tuple(self._host_value(shape).tolist())
         target = checks.resolve_reshape(self._shape(x), [self._static_int(d) for d in shape])
         return self._reshape(x, target)
 
     def _static_int(self, value: object) -> object:
         if isinstance(value, (int, np.integer)):
             return value
-        return self._to_numpy(self.tensor(value)).item()
+        return self._host_value(value).item()
+
+    def _host_value(self, value: object) -> np.ndarray:
+        """A NumPy array of a value that must be known now (a shape): host values as they are,
+        so that shapes computed on the host stay usable while a compiler traces."""
+        if isinstance(value, (np.ndarray, np.generic)):
+            return np.asarray(value)
+        return self._to_numpy(self.tensor(value))
 
     def transpose(self, x: object) -> Tensor:
         x = self.tensor(x)

@@ -167,14 +167,17 @@ def _call_symbolic(case: Case, args: list[Any], tensor_slots: list[int]) -> Any:
     """Build the case's graph on placeholders, check its static shape and dtype against the
     value ``K.function`` computes, and return that value."""
     values = [args[i] for i in tensor_slots]
-    placeholders = [K.placeholder(K.int_shape(v), dtype=K.dtype(v)) for v in values]
-    symbolic_args = list(args)
-    for slot, tensor in zip(tensor_slots, placeholders):
-        symbolic_args[slot] = tensor
-    result = case.invoke(K, *symbolic_args)
-    if not isinstance(result, SymbolicTensor):
-        raise AssertionError(f"a K call on placeholders returned {result!r}, not a symbolic tensor")
-    value = K.function(placeholders, [result])(values)[0]
+    try:
+        placeholders = [K.placeholder(K.int_shape(v), dtype=K.dtype(v)) for v in values]
+        symbolic_args = list(args)
+        for slot, tensor in zip(tensor_slots, placeholders):
+            symbolic_args[slot] = tensor
+        result = case.invoke(K, *symbolic_args)
+        if not isinstance(result, SymbolicTensor):
+            raise AssertionError(f"a K call on placeholders returned {result!r}, not symbolic")
+        value = K.function(placeholders, [result])(values)[0]
+    finally:
+        K.clear_session()  # leave graph mode: the next case may run eagerly
     if (result.shape, result.dtype) != (value.shape, dtypes.canonical(value.dtype)):
         raise AssertionError(
             f"static shape/dtype {result.shape} {result.dtype} differ from the computed "

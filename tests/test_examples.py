@@ -1,0 +1,90 @@
+"""The examples print the same on every backend, and the same under tf_keras's graph mode."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from multik.testing import test_backends
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+NAMES = ["feature_extraction.py", "training_loop.py"]
+
+#: Runs the example at argv[1] with ``multik.backend`` replaced by tf_keras's, in graph mode.
+TF_KERAS_SHIM = """
+import sys
+import tensorflow as tf
+tf.compat.v1.disable_eager_execution()
+import tf_keras.backend as KB
+import multik
+multik.backend = KB
+sys.modules["multik.backend"] = KB
+import runpy
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
+def run_all(commands: dict[str, list[str]], tmp_path: Path) -> dict[str, str]:
+    """Run each ``python`` command at once, each with its own HOME; their stdouts, by key."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KERAS_BACKEND", "MULTIK_BACKEND", "KERAS_HOME", "JAX_ENABLE_X64")
+    }
+    procs = {}
+    for key, (backend, *args) in commands.items():
+        home = tmp_path / f"home-{key}"
+        home.mkdir()
+        env = {**base, "HOME": str(home), "KERAS_BACKEND": backend}
+        procs[key] = subprocess.Popen(
+            [sys.executable, *args],
+            env=env,
+            cwd=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    outputs = {}
+    for key, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, f"{key}: {stderr}"
+        outputs[key] = stdout
+    return outputs
+
+
+def forward_part(stdout: str) -> list[str]:
+    """The training loop's lines up to the loss of the initial weights."""
+    lines = stdout.splitlines()
+    return lines[: [line.startswith("initial:") for line in lines].index(True) + 1]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_stdout_on_every_backend(tmp_path, name):
+    path = str(EXAMPLES / name)
+    outputs = run_all({b: [b, path] for b in test_backends()}, tmp_path)
+    numpy = outputs.pop("numpy")
+    reference = next(iter(outputs.values()), None)  # the first backend with autodiff
+    for backend, stdout in outputs.items():
+        assert stdout == reference, f"{name} on {backend} differs from {next(iter(outputs))}"
+    if name == "training_loop.py":
+        *forward, notice = numpy.splitlines()
+        assert "training needs autodiff" in notice
+        assert reference is None or (forward == forward_part(reference) and "final:" in reference)
+    else:
+        assert reference is None or numpy == reference
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_stdout_as_tf_keras_graph_mode(tmp_path, name):
+    pytest.importorskip("tf_keras", reason="the graph-mode comparison needs tf_keras installed")
+    path = str(EXAMPLES / name)
+    commands = {
+        "multik": ["tensorflow", path],
+        "tf_keras": ["tensorflow", "-c", TF_KERAS_SHIM, path],
+    }
+    outputs = run_all(commands, tmp_path)
+    assert outputs["tf_keras"] == outputs["multik"]
