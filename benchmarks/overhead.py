@@ -149,8 +149,10 @@ def _thread_limits(threads: int) -> dict[str, str]:
     }
 
 
-def _run_backend(backend: str, quick: bool, threads: int) -> dict[str, Any] | str:
-    """The worker's results for ``backend``, or why it failed."""
+def _run_backend(
+    backend: str, quick: bool, threads: int, module: str = "benchmarks.overhead"
+) -> dict[str, Any] | str:
+    """The results of ``module``'s worker for ``backend`` (its own HOME), or why it failed."""
     with tempfile.TemporaryDirectory(prefix="multik-bench-") as home:
         out = Path(home) / "results.json"
         env = {k: v for k, v in os.environ.items() if k not in ("MULTIK_BACKEND", "KERAS_HOME")}
@@ -163,7 +165,7 @@ def _run_backend(backend: str, quick: bool, threads: int) -> dict[str, Any] | st
         )
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         env.update(_thread_limits(threads) if threads else {})
-        command = [sys.executable, "-m", "benchmarks.overhead", "--worker", backend,
+        command = [sys.executable, "-m", module, "--worker", backend,
                    "--out", str(out), *(["--quick"] if quick else [])]  # fmt: skip
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode != 0:

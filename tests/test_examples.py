@@ -28,15 +28,16 @@ runpy.run_path(sys.argv[1], run_name="__main__")
 """
 
 
-def run_all(commands: dict[str, list[str]], tmp_path: Path) -> dict[str, str]:
-    """Run each ``python`` command at once, each with its own HOME; their stdouts, by key."""
+def run_all(runs: dict[str, tuple[str, list[str]]], tmp_path: Path) -> dict[str, str]:
+    """Run ``python *args`` with ``KERAS_BACKEND=backend`` for each ``key: (backend, args)``, all
+    at once and each with its own HOME; their stdouts, by key."""
     base = {
         k: v
         for k, v in os.environ.items()
         if k not in ("KERAS_BACKEND", "MULTIK_BACKEND", "KERAS_HOME", "JAX_ENABLE_X64")
     }
     procs = {}
-    for key, (backend, *args) in commands.items():
+    for key, (backend, args) in runs.items():
         home = tmp_path / f"home-{key}"
         home.mkdir()
         env = {**base, "HOME": str(home), "KERAS_BACKEND": backend}
@@ -48,24 +49,24 @@ def run_all(commands: dict[str, list[str]], tmp_path: Path) -> dict[str, str]:
             stderr=subprocess.PIPE,
             text=True,
         )
-    outputs = {}
+    results = {key: proc.communicate(timeout=120) for key, proc in procs.items()}
     for key, proc in procs.items():
-        stdout, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, f"{key}: {stderr}"
-        outputs[key] = stdout
-    return outputs
+        assert proc.returncode == 0, f"{key} exited with {proc.returncode}: {results[key][1]}"
+    return {key: stdout for key, (stdout, _) in results.items()}
 
 
 def forward_part(stdout: str) -> list[str]:
     """The training loop's lines up to the loss of the initial weights."""
     lines = stdout.splitlines()
-    return lines[: [line.startswith("initial:") for line in lines].index(True) + 1]
+    end = next(i for i, line in enumerate(lines) if line.startswith("initial:"))
+    return lines[: end + 1]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_stdout_on_every_backend(tmp_path, name):
     path = str(EXAMPLES / name)
-    outputs = run_all({b: [b, path] for b in test_backends()}, tmp_path)
+    backends = dict.fromkeys(["numpy", *test_backends()])
+    outputs = run_all({b: (b, [path]) for b in backends}, tmp_path)
     numpy = outputs.pop("numpy")
     reference = next(iter(outputs.values()), None)  # the first backend with autodiff
     for backend, stdout in outputs.items():
@@ -82,9 +83,9 @@ def test_same_stdout_on_every_backend(tmp_path, name):
 def test_same_stdout_as_tf_keras_graph_mode(tmp_path, name):
     pytest.importorskip("tf_keras", reason="the graph-mode comparison needs tf_keras installed")
     path = str(EXAMPLES / name)
-    commands = {
-        "multik": ["tensorflow", path],
-        "tf_keras": ["tensorflow", "-c", TF_KERAS_SHIM, path],
+    runs = {
+        "multik": ("tensorflow", [path]),
+        "tf_keras": ("tensorflow", ["-c", TF_KERAS_SHIM, path]),
     }
-    outputs = run_all(commands, tmp_path)
+    outputs = run_all(runs, tmp_path)
     assert outputs["tf_keras"] == outputs["multik"]
