@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Function", "evaluate", "gradients", "print_node", "update_node"]
 
 _HOST = (np.ndarray, np.generic)
+_LEAVES = (SymbolicTensor, Variable)
 
 
 # --------------------------------------------------------------------------- graph order
@@ -117,8 +118,12 @@ class _Evaluation:
             return self.adapter.typed_tensor(tensor.default, tensor.dtype)
         if tensor.kind == "gradient":
             return self._gradient_values(tensor.group)[tensor.index]
-        args = substitute(tensor.args, self.lookup)
-        kwargs = substitute(tensor.kwargs, self.lookup)
+        lookup = self.lookup
+        if tensor.flat:
+            args = tuple(lookup(a) if isinstance(a, _LEAVES) else a for a in tensor.args)
+        else:
+            args = substitute(tensor.args, lookup)
+        kwargs = substitute(tensor.kwargs, lookup) if tensor.kwargs else {}
         assert tensor.fn is not None
         if tensor.foldable and all(isinstance(a, _HOST) for a in _symbolic_values(tensor, self)):
             with config.use_backend("numpy"):
@@ -238,14 +243,26 @@ class Function:
         self._run = self.adapter._compile(self._pure)
 
     def _pure(self, fed: list[Any], variables: list[Any]) -> tuple[list[Any], ...]:
-        """Outputs, new Variable values and printed values from fed values and Variable values."""
-        memo = {id(t): value for t, value in zip(self.inputs, fed)}
-        substitutes = {id(v): value for v, value in zip(self._variables, variables)}
-        evaluation = _Evaluation(self.adapter, memo, substitutes, nested=False)
+        """Outputs, new Variable values and printed values from fed values and Variable values.
+
+        Where the adapter ``assigns_in_graph``, ``variables`` are the storages: they are read
+        first and assigned last, inside the compiled function, which returns no new values.
+        """
+        adapter = self.adapter
+        memo = {id(t): adapter.tensor(value) for t, value in zip(self.inputs, fed)}
+        values = [adapter._read(s) for s in variables] if adapter.assigns_in_graph else variables
+        substitutes = {id(v): value for v, value in zip(self._variables, values)}
+        evaluation = _Evaluation(adapter, memo, substitutes, nested=False)
         evaluation.run(self._order)
+        new_values = [memo[id(u)] for u in self.updates]
+        if adapter.assigns_in_graph:
+            storages = {id(v): s for v, s in zip(self._variables, variables)}
+            for update, value in zip(self.updates, new_values):
+                adapter._assign(storages[id(update.args[0])], value)
+            new_values = []
         return (
             [evaluation.value(o) for o in self.outputs],
-            [memo[id(u)] for u in self.updates],
+            new_values,
             [memo[id(t)] for t in self._prints],
         )
 
@@ -259,8 +276,15 @@ class Function:
             )
         fed = []
         for tensor, value in zip(self.inputs, values):
-            native = self.adapter.typed_tensor(value, tensor.dtype)
-            shape = self.adapter._shape(native)
+            # NumPy and Python values stay on the host: a compiler takes them as they are.
+            native = self.adapter.host_array(value, tensor.dtype)
+            if native is None:
+                native = self.adapter.typed_tensor(value, tensor.dtype)
+            shape = (
+                tuple(native.shape)
+                if isinstance(native, np.ndarray)
+                else (self.adapter._shape(native))
+            )
             if len(shape) != len(tensor.shape) or any(
                 want is not None and want != got for want, got in zip(tensor.shape, shape)
             ):
@@ -275,7 +299,10 @@ class Function:
         """Run the graph on ``inputs``; apply the updates; return the outputs as NumPy arrays."""
         adapter = self.adapter
         fed = self._feed(inputs)
-        current = [adapter.read_variable(v) for v in self._variables]
+        if adapter.assigns_in_graph:
+            current = [v.value for v in self._variables]
+        else:
+            current = [adapter.read_variable(v) for v in self._variables]
         with config.use_backend(adapter.name):
             outputs, new_values, printed = self._run(fed, current)
         _print_all(self._prints, printed, adapter)

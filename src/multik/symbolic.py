@@ -86,6 +86,10 @@ class SymbolicTensor:
         self.default: Any = None
         #: Whether the node may run on NumPy when its symbolic inputs are host constants.
         self.foldable = False
+        #: Whether no symbolic tensor or Variable hides in a list, tuple or dict of ``args``.
+        self.flat = not any(
+            isinstance(a, (list, tuple, dict)) and next(_leaves(a), None) is not None for a in args
+        )
         #: Gradient nodes: the GradientGroup they belong to and their position in it.
         self.group: Any = None
         self.index = 0

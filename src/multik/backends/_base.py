@@ -49,6 +49,9 @@ class Adapter(abc.ABC):
     native_types: ClassVar[tuple[type, ...]]
     #: Whether the framework differentiates automatically (K.gradients).
     has_autodiff: ClassVar[bool] = True
+    #: Whether a Variable's storage can be passed into a ``_compile``d function and be read and
+    #: assigned there (tf.Variable); else its value goes in and the new value comes out.
+    assigns_in_graph: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._native_exact = frozenset(self.native_types)
@@ -101,6 +104,14 @@ class Adapter(abc.ABC):
         for in float32 never exists as a 64-bit tensor (JAX without x64 accepts it). Python
         integers must fit ``dtype``.
         """
+        array = self.host_array(x, dtype)
+        if array is not None:
+            return self._from_numpy(array)
+        return self.cast(self.tensor(x), dtype)
+
+    def host_array(self, x: object, dtype: str) -> np.ndarray | None:
+        """A Python value or NumPy array as a NumPy array in ``dtype`` (K.cast rules; Python
+        integers must fit); None for anything else."""
         if isinstance(x, (bool, int, float, list, tuple)):
             array = np.asarray(x)
             if array.dtype.kind in "iu" and dtype != "bool":
@@ -110,8 +121,8 @@ class Adapter(abc.ABC):
             array = numpy_input(x)
             if dtypes.name_of(array.dtype) != dtype:
                 array = load_adapter("numpy").cast(array, dtype)
-            return self._from_numpy(array)
-        return self.cast(self.tensor(x), dtype)
+            return array
+        return None
 
     @staticmethod
     def _check_fits(array: np.ndarray, dtype: str) -> None:

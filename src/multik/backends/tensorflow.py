@@ -89,6 +89,7 @@ class TensorFlowAdapter(Adapter):
 
     name = "tensorflow"
     native_types = (_EagerTensor, tf.Tensor, tf.Variable)
+    assigns_in_graph = True
 
     def devices(self):
         return [device.name.replace("/device:", "") for device in tf.config.list_logical_devices()]
