@@ -81,6 +81,16 @@ def test_bad_placeholders_raise(backend, kwargs, error):
         K.placeholder(**kwargs)
 
 
+def test_unknown_dimensions_take_the_sizes_a_call_needs(backend):
+    x = K.placeholder(ndim=2)
+    assert K.int_shape(K.dot(x, K.variable(np.ones((3, 4))))) == (None, 4)
+    assert K.int_shape(K.squeeze(x, 1)) == (None,)
+    assert K.int_shape(K.reshape(K.placeholder((None,)), (2, 2, 3))) == (2, 2, 3)
+    assert K.int_shape(K.reshape(K.placeholder((None, 4)), (2, 0, 2))) == (2, 0, 2)
+    with pytest.raises(ShapeError, match="tried at 6, 12 and the sizes this call mentions"):
+        K.dot(K.placeholder((None, 3)), K.variable(np.ones((5, 2))))
+
+
 def test_inferred_shapes_follow_graph_mode(backend):
     x = K.placeholder((None, 4))
     w = K.variable(np.ones((4, 3)))
@@ -151,8 +161,8 @@ def test_build_errors_are_the_eager_errors(backend):
     x = K.placeholder((None, 4))
     with pytest.raises(ShapeError, match="cannot dot"):
         K.dot(x, K.variable(np.ones((5, 3))))
-    with pytest.raises(ShapeError, match="unknown"):  # the size of axis 0 is not known
-        K.squeeze(x, 0)
+    with pytest.raises(ShapeError, match="unknown"):  # 4 is no unknown size: it cannot be 1
+        K.squeeze(x, 1)
     with pytest.raises(DTypeError):
         K.one_hot(x, 3)
 

@@ -224,7 +224,7 @@ def shape(x: Any) -> Tensor:
     try:
         return _adapter().shape(x)
     except SymbolicInput:
-        return symbolic.shape_of(x, shape)
+        return symbolic.shape_of(x)
 
 
 def int_shape(x: Any) -> tuple[int | None, ...]:
@@ -604,7 +604,7 @@ def stop_gradient(variables: Any) -> Any:
     try:
         return _adapter().stop_gradient(variables)
     except SymbolicInput:
-        return _symbolic(stop_gradient, variables)
+        return symbolic.node("stop_gradient", stop_gradient, (variables,))
 
 
 def print_tensor(x: Any, message: str = "", summarize: int = 3) -> Tensor:

@@ -384,17 +384,23 @@ class GradientGroup:
         self.loss = loss
         self.wrt = wrt
         self.order = topological_order([loss])
-        wrt_ids = {id(w) for w in wrt}
-        self.dependent: set[int] = set(wrt_ids & {id(t) for t in self.order})
+        #: The nodes whose value depends on one of ``wrt`` (recomputed while differentiating).
+        self.dependent = self._dependents({id(w) for w in wrt})
+
+    def _dependents(self, wrt_ids: set[int]) -> set[int]:
+        """The nodes that depend on the tensors of ``wrt_ids`` other than through
+        ``K.stop_gradient``, and those tensors themselves where they are nodes."""
+        dependent = wrt_ids & {id(t) for t in self.order}
         for tensor in self.order:
-            if any(id(leaf) in wrt_ids or id(leaf) in self.dependent for leaf in tensor.inputs()):
-                self.dependent.add(id(tensor))
+            if tensor.kind != "stop_gradient" and any(
+                id(leaf) in wrt_ids or id(leaf) in dependent for leaf in tensor.inputs()
+            ):
+                dependent.add(id(tensor))
+        return dependent
 
     def reaches(self, tensor: Any) -> bool:
-        """Whether the loss depends on ``tensor`` at all (else its gradient is None)."""
-        if id(tensor) in self.dependent:
-            return True
-        return any(id(leaf) == id(tensor) for t in self.order for leaf in t.inputs())
+        """Whether the loss depends on ``tensor`` (else its gradient is None, as tf_keras)."""
+        return id(self.loss) in self._dependents({id(tensor)})
 
 
 def gradients(loss: Any, variables: Any) -> list[SymbolicTensor | None]:
@@ -434,9 +440,9 @@ def gradients(loss: Any, variables: Any) -> list[SymbolicTensor | None]:
 def _gradient_node(group: GradientGroup, index: int, adapter: Adapter) -> SymbolicTensor:
     wrt = group.wrt[index]
     if isinstance(wrt, Variable):
-        probes: tuple[Any, ...] = (adapter._full(wrt.shape, 0, wrt.dtype),)
+        probes: tuple[Any, ...] = (adapter._probe_zeros(wrt.shape, wrt.dtype),)
     else:
-        probes = tuple(adapter._full(adapter._shape(p), 0, wrt.dtype) for p in wrt.probes)
+        probes = tuple(adapter._probe_zeros(adapter._shape(p), wrt.dtype) for p in wrt.probes)
     tensor = SymbolicTensor(
         "gradient",
         unique_name(f"gradient_{wrt.name}"),

@@ -56,7 +56,7 @@ class SymbolicTensor:
     """A tensor of a graph built from placeholders: a static shape and dtype, no value yet.
 
     ``kind`` is 'placeholder', 'op' (a K call, operator or index), 'shape' (``K.shape``),
-    'gradient', 'print' or 'update'.
+    'stop_gradient', 'gradient', 'print' or 'update'.
     """
 
     __array_ufunc__ = None  # NumPy defers its operators to ours
@@ -281,9 +281,10 @@ def _inferring(inputs: list[SymbolicTensor]) -> Iterator[None]:
     except MultikError as exc:
         if any(t.dynamic for t in inputs):
             exc.args = (
-                f"{exc.args[0] if exc.args else exc} (while inferring the static shape, each "
-                f"unknown (None) dimension of a placeholder counts as {PROBE_SIZES[0]} and then "
-                f"{PROBE_SIZES[1]}; give the placeholder the dimensions this call needs)",
+                f"{exc.args[0] if exc.args else exc} (while inferring the static shape: unknown "
+                f"(None) dimensions of placeholders were tried at {PROBE_SIZES[0]}, "
+                f"{PROBE_SIZES[1]} and the sizes this call mentions; if the call is right, give "
+                "the placeholders the dimensions it needs)",
             )
         raise
 
@@ -295,17 +296,140 @@ def _merged_shape(shapes: list[tuple[int, ...]]) -> tuple[int | None, ...]:
     return tuple(d if all(s[i] == d for s in shapes) else None for i, d in enumerate(first))
 
 
+def _probe_of(tensor: SymbolicTensor, run: int) -> Any:
+    return tensor.probes[min(run, len(tensor.probes) - 1)]
+
+
+_HOST = (np.ndarray, np.generic)
+
+
 def _probe_values(
-    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], run: int
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    probe_of: Callable[[SymbolicTensor], Any],
+    foldable: bool,
 ) -> Any:
+    """``fn`` on the arguments, with probe values for symbolic tensors and Variables' values.
+
+    As when the graph runs, ``K.shape`` gives a NumPy vector and foldable nodes on such host
+    values run on NumPy; every other call runs through the adapter's ``_infer`` (JAX: abstract
+    evaluation, so inference compiles nothing).
+    """
     adapter = config.active_adapter()
+    inputs = list(dict.fromkeys(symbolic_inputs((args, kwargs))))
+    values = {id(t): probe_of(t) for t in inputs}
+    if fn is _static_shape:
+        return np.asarray(adapter._shape(values[id(inputs[0])]), dtype=np.int32)
+    if foldable and all(isinstance(v, _HOST) for v in values.values()):
+        with config.use_backend("numpy"):
+            return fn(*substitute(args, _by_id(values)), **substitute(kwargs, _by_id(values)))
+    traced = [t for t in inputs if not isinstance(values[id(t)], _HOST)]
 
-    def probe(leaf: Any) -> Any:
-        if isinstance(leaf, SymbolicTensor):
-            return leaf.probes[min(run, len(leaf.probes) - 1)]
-        return adapter.read_variable(leaf)
+    def run(*traced_values: Any) -> Any:
+        current = {**values, **{id(t): v for t, v in zip(traced, traced_values)}}
 
-    return fn(*substitute(args, probe), **substitute(kwargs, probe))
+        def probe(leaf: Any) -> Any:
+            if isinstance(leaf, SymbolicTensor):
+                return current[id(leaf)]
+            return adapter.read_variable(leaf)
+
+        return fn(*substitute(args, probe), **substitute(kwargs, probe))
+
+    return adapter._infer(run, [values[id(t)] for t in traced])
+
+
+def _by_id(values: dict[int, Any]) -> Callable[[Any], Any]:
+    return lambda leaf: values[id(leaf)]
+
+
+#: At most this many other sizes are tried for the unknown dimensions of one call.
+_MAX_UNIFICATIONS = 400
+
+
+def _probe_run(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    inputs: list[SymbolicTensor],
+    run: int,
+    foldable: bool,
+) -> Any:
+    """``fn`` on the probes of ``run``. When a check rejects the sizes that unknown dimensions
+    were probed with (``K.dot`` of an unknown dimension with a known one, ``K.squeeze`` of an
+    unknown axis), the unknown dimensions of the inputs are tried at the sizes the call itself
+    mentions (1, its known dimensions, its integers), fewest changes first: a dimension that
+    must equal a known one is then known, as in tf_keras's graph mode."""
+    try:
+        return _probe_values(fn, args, kwargs, lambda t: _probe_of(t, run), foldable)
+    except ShapeError as rejected:
+        for sizes in _unifications(args, kwargs, inputs, run):
+            try:
+                return _probe_values(fn, args, kwargs, sizes, foldable)
+            except ShapeError:
+                continue
+        raise rejected
+
+
+def _unifications(
+    args: tuple[Any, ...], kwargs: dict[str, Any], inputs: list[SymbolicTensor], run: int
+) -> Iterator[Callable[[SymbolicTensor], Any]]:
+    """Probe functions that give some unknown dimensions other sizes, fewest changed first."""
+    adapter = config.active_adapter()
+    probed = {id(t): adapter._shape(_probe_of(t, run)) for t in inputs}
+    slots = [
+        (t, axis) for t in dict.fromkeys(inputs) for axis, d in enumerate(t.shape) if d is None
+    ]
+    if not slots:
+        return
+    candidates = sorted(_sizes_mentioned((args, kwargs), inputs) - {PROBE_SIZES[run]})
+    tried = 0
+    for count in range(1, len(slots) + 1):
+        for chosen in itertools.combinations(slots, count):
+            for sizes in itertools.product(candidates, repeat=count):
+                tried += 1
+                if tried > _MAX_UNIFICATIONS:
+                    return
+                shapes = {id(t): list(probed[id(t)]) for t, _ in chosen}
+                for (tensor, axis), size in zip(chosen, sizes):
+                    shapes[id(tensor)][axis] = size
+
+                def probe_of(t: SymbolicTensor, shapes: dict[int, list[int]] = shapes) -> Any:
+                    if id(t) in shapes:
+                        return adapter._probe_zeros(tuple(shapes[id(t)]), t.dtype)
+                    return _probe_of(t, run)
+
+                yield probe_of
+
+
+def _sizes_mentioned(value: Any, inputs: list[SymbolicTensor]) -> set[int]:
+    """1, the known dimensions of the inputs and of the tensors in ``value``, and the
+    non-negative integers in ``value`` with the product of each sequence of them."""
+    adapter = config.active_adapter()
+    sizes = {1} | {d for t in inputs for d in t.shape if d is not None}
+
+    def visit(item: Any) -> None:
+        if isinstance(item, bool) or isinstance(item, SymbolicTensor):
+            return
+        if isinstance(item, (int, np.integer)):
+            if item >= 0:
+                sizes.add(int(item))
+        elif isinstance(item, Variable):
+            sizes.update(item.shape)
+        elif isinstance(item, adapter.native_types):
+            sizes.update(d for d in adapter._shape(item) if d is not None)
+        elif isinstance(item, (list, tuple)):
+            for element in item:
+                visit(element)
+            ints = [e for e in item if isinstance(e, (int, np.integer)) and not isinstance(e, bool)]
+            if ints and len(ints) == len(item) and all(e >= 0 for e in ints):
+                sizes.add(int(np.prod(ints)))
+        elif isinstance(item, dict):
+            for element in item.values():
+                visit(element)
+
+    visit(value)
+    return sizes
 
 
 def node(
@@ -320,9 +444,16 @@ def node(
     inputs = symbolic_inputs((args, kwargs))
     check_backend(inputs)
     adapter = config.active_adapter()
+    foldable = (
+        bool(inputs)
+        and all(t.kind == "shape" or t.foldable for t in inputs)
+        and not any(isinstance(leaf, Variable) for leaf in _leaves((args, kwargs)))
+        and not _holds(args, adapter.native_types)
+        and not _holds(kwargs, adapter.native_types)
+    )
     runs = 2 if any(t.dynamic for t in inputs) else 1
     with _inferring(inputs):
-        probes = tuple(adapter.tensor(_probe_values(fn, args, kwargs, run)) for run in range(runs))
+        probes = tuple(_probe_run(fn, args, kwargs, inputs, run, foldable) for run in range(runs))
     shape = _merged_shape([adapter._shape(p) for p in probes])
     tensor = SymbolicTensor(
         kind,
@@ -334,13 +465,7 @@ def node(
         args,
         kwargs,
     )
-    tensor.foldable = (
-        bool(inputs)
-        and all(t.kind == "shape" or t.foldable for t in inputs)
-        and not any(isinstance(leaf, Variable) for leaf in _leaves((args, kwargs)))
-        and not _holds(args, adapter.native_types)
-        and not _holds(kwargs, adapter.native_types)
-    )
+    tensor.foldable = foldable
     return tensor
 
 
@@ -381,7 +506,8 @@ def placeholder(
     dtype = adapter.dtype_arg(dtype)
     sizes = PROBE_SIZES if None in shape else PROBE_SIZES[:1]
     probes = tuple(
-        adapter._full(tuple(size if d is None else d for d in shape), 0, dtype) for size in sizes
+        adapter._probe_zeros(tuple(size if d is None else d for d in shape), dtype)
+        for size in sizes
     )
     tensor = SymbolicTensor("placeholder", name or unique_name("placeholder"), shape, dtype, probes)
     tensor.default = default
@@ -420,12 +546,10 @@ def _static_shape(x: object) -> Any:
     return np.asarray(shape, dtype=np.int32).reshape(len(shape))
 
 
-def shape_of(x: SymbolicTensor, native_shape: Callable[[Any], Any]) -> SymbolicTensor:
+def shape_of(x: SymbolicTensor) -> SymbolicTensor:
     """``K.shape`` of a symbolic tensor: an int32 vector, folded to a host constant when the
     evaluated shape is static, so ``K.reshape(x, (K.shape(x)[0], -1))`` runs under compilers."""
-    tensor = node("shape", native_shape, (x,))
-    tensor.fn = _static_shape
-    return tensor
+    return node("shape", _static_shape, (x,), name=unique_name("shape"))
 
 
 def reshape(x: Any, shape: Any, native_reshape: Callable[..., Any]) -> SymbolicTensor:

@@ -151,6 +151,15 @@ class Adapter(abc.ABC):
         """The current value of a Variable's storage, as a tensor a later assign leaves alone."""
         return storage
 
+    def _probe_zeros(self, shape: tuple[int, ...], dtype: str) -> Tensor:
+        """What stands for a symbolic tensor of ``shape`` and ``dtype`` while shapes are
+        inferred: zeros (JAX: an abstract array)."""
+        return self._full(shape, 0, dtype)
+
+    def _infer(self, fn: Callable[..., Any], probes: list[Tensor]) -> Tensor:
+        """``fn(*probes)``, run only for the shape and dtype of its result."""
+        return fn(*probes)
+
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""
         return None

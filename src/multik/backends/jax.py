@@ -76,6 +76,12 @@ class JaxAdapter(Adapter):
     def _check_dtype_supported(self, name):
         _refuse_64bit(name)
 
+    def _probe_zeros(self, shape, dtype):
+        return jax.ShapeDtypeStruct(shape, dtypes.numpy_dtype(dtype))
+
+    def _infer(self, fn, probes):
+        return jax.eval_shape(fn, *probes)
+
     def devices(self):
         return [str(device) for device in jax.devices()]
 

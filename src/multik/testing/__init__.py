@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from multik import config
+from multik import config, session
 from multik.backends import BACKENDS, available_backends
 from multik.errors import BackendUnavailableError
 
@@ -22,7 +22,8 @@ _ENV_VARS = ("MULTIK_BACKEND", "KERAS_BACKEND", "KERAS_HOME")
 def isolated_config(tmp_path: Path, monkeypatch: Any) -> Iterator[Path]:
     """Point HOME and KERAS_HOME at a fresh folder, clear the backend env vars, reset multik.
 
-    ``monkeypatch`` is pytest's fixture; everything is restored when the block ends.
+    ``monkeypatch`` is pytest's fixture; everything is restored when the block ends, and
+    ``K.clear_session()`` leaves the graph mode a placeholder may have turned on.
     """
     home = tmp_path / "home"
     home.mkdir()
@@ -33,6 +34,7 @@ def isolated_config(tmp_path: Path, monkeypatch: Any) -> Iterator[Path]:
     try:
         yield home
     finally:
+        session.clear_session()
         config.reload()
 
 

@@ -1,0 +1,195 @@
+"""Symbolic inference parity: every case that runs on placeholders is built on tf_keras.backend
+placeholders in graph mode (the ``symbolic_oracle`` subprocess) and on multik placeholders on
+every backend, twice: with the inputs' exact shapes, and with their first dimension unknown.
+
+Static shapes must be equal, and dtypes too unless a deviation covers the case. Where one side
+raises and the other infers, the difference must be a listed deviation (tf_keras raising on
+what multik accepts by design) or be listed in ``KNOWN_INFERENCE_DIFFERENCES``, and every entry
+there must still differ.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from symbolic_oracle import VARIANTS, inferred_cases, legacy_results, symbolic_args
+
+import multik
+from multik import backend as K
+from multik.conformance.cases import Case
+from multik.conformance.deviations import deviation_for
+from multik.conformance.runner import settings
+from multik.errors import MultikError
+from multik.testing import test_backends
+
+pytest.importorskip("tf_keras", reason="symbolic parity needs tf_keras installed as its oracle")
+
+_CONSTANT_OF_PLACEHOLDER = (
+    "tf_keras",
+    "K.constant of a placeholder: multik converts the tensor (a graph node, as eager K.constant "
+    "converts tensors); tf_keras graph mode raises TypeError (tf.constant needs a value)",
+)
+_INT_TARGET_SHAPE = (
+    "tf_keras",
+    "K.reshape to an int shape: TensorFlow graph mode needs a rank-1 shape (ValueError); eager "
+    "TensorFlow and multik accept the int",
+)
+
+#: Where exactly one side raises, by case id or (function, variant): which side raises, and why.
+KNOWN_INFERENCE_DIFFERENCES: dict[str | tuple[str, str], tuple[str, str]] = {
+    ("constant", "exact"): _CONSTANT_OF_PLACEHOLDER,
+    ("constant", "batch-none"): _CONSTANT_OF_PLACEHOLDER,
+    "reshape-int32-arange12-to-12": _INT_TARGET_SHAPE,
+    "reshape-float32-transposed-c-order": _INT_TARGET_SHAPE,
+}
+
+#: The cases built on placeholders.
+INFERRED = inferred_cases()
+
+
+@dataclass(frozen=True)
+class Inference:
+    """What one side makes of a graph: its static shape and dtype, or the error it raises."""
+
+    shape: tuple[int | None, ...] = ()
+    dtype: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A case and variant on which exactly one side raises."""
+
+    case: Case
+    variant: str
+    raiser: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.case.id} [{self.variant}]: {self.raiser} raises {self.detail}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """multik against tf_keras on one backend: shape/dtype mismatches, and raise differences."""
+
+    mismatches: list[str]
+    differences: list[Difference]
+
+
+def _multik_inference(case: Case, variant: str) -> Inference:
+    """multik's static shape and dtype for the case's graph on the active backend."""
+    with settings(case.floatx, case.epsilon):
+        try:
+            result = case.invoke(K, *symbolic_args(case, variant, K))
+        except MultikError as exc:
+            return Inference(error=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:
+            raise AssertionError(
+                f"{case.id} [{variant}]: {type(exc).__name__} escaped multik: {exc}"
+            ) from exc
+        return Inference(K.int_shape(result), K.dtype(result))
+
+
+def _multik_inferences(backend: str) -> dict[tuple[str, str], Inference]:
+    """multik's inference for every case and variant on ``backend``."""
+    with multik.use_backend(backend):
+        return {
+            (case.id, variant): _multik_inference(case, variant)
+            for case in INFERRED
+            for variant in VARIANTS
+        }
+
+
+def _legacy_inference(answer: dict[str, Any]) -> Inference:
+    """tf_keras's inference from the oracle's JSON answer."""
+    if "error" in answer:
+        return Inference(error=answer["error"])
+    return Inference(tuple(answer["shape"]), answer["dtype"])
+
+
+def _compare(backend: str, legacy: dict[str, Any]) -> Comparison:
+    """Compare multik on ``backend`` with tf_keras's answers, case by case."""
+    ours = _multik_inferences(backend)
+    mismatches: list[str] = []
+    differences: list[Difference] = []
+    for case in INFERRED:
+        for variant in VARIANTS:
+            mine = ours[case.id, variant]
+            theirs = _legacy_inference(legacy[case.id][variant])
+            if mine.error and theirs.error:
+                continue
+            if mine.error or theirs.error:
+                raiser, failed, inferred = (
+                    ("multik", mine, theirs) if mine.error else ("tf_keras", theirs, mine)
+                )
+                other = "multik" if raiser == "tf_keras" else "tf_keras"
+                detail = f"{failed.error}; {other} infers {inferred.shape} {inferred.dtype}"
+                differences.append(Difference(case, variant, raiser, detail))
+                continue
+            where = f"{case.id} [{variant}]"
+            if mine.shape != theirs.shape:
+                mismatches.append(f"{where}: int_shape {mine.shape}, tf_keras {theirs.shape}")
+            if mine.dtype != theirs.dtype and deviation_for(case.function, case.tags) is None:
+                mismatches.append(f"{where}: dtype {mine.dtype}, tf_keras {theirs.dtype}")
+    return Comparison(mismatches, differences)
+
+
+def _listed(difference: Difference) -> str | tuple[str, str] | None:
+    """The KNOWN_INFERENCE_DIFFERENCES key covering ``difference`` with the same raiser."""
+    case = difference.case
+    for key in (case.id, (case.function, difference.variant)):
+        entry = KNOWN_INFERENCE_DIFFERENCES.get(key)
+        if entry is not None and entry[0] == difference.raiser:
+            return key
+    return None
+
+
+def _excused(difference: Difference) -> bool:
+    """Whether ``difference`` is listed, or is tf_keras raising on a documented deviation."""
+    case = difference.case
+    if _listed(difference) is not None:
+        return True
+    return difference.raiser == "tf_keras" and deviation_for(case.function, case.tags) is not None
+
+
+@pytest.fixture(scope="session")
+def legacy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The oracle's answers: one tf_keras subprocess per test session."""
+    return legacy_results(tmp_path_factory.getbasetemp() / "symbolic-oracle")
+
+
+@pytest.fixture(scope="session")
+def compare(legacy: dict[str, Any]) -> Callable[[str], Comparison]:
+    """The comparison on a backend, computed once per session."""
+    return functools.cache(lambda backend: _compare(backend, legacy["inference"]))
+
+
+backends = pytest.mark.parametrize("backend", test_backends())
+
+
+@backends
+def test_shapes_and_dtypes_match_tf_keras(
+    backend: str, compare: Callable[[str], Comparison]
+) -> None:
+    mismatches = compare(backend).mismatches
+    assert not mismatches, "\n".join(mismatches)
+
+
+@backends
+def test_raise_differences_are_listed(backend: str, compare: Callable[[str], Comparison]) -> None:
+    unlisted = [str(d) for d in compare(backend).differences if not _excused(d)]
+    assert not unlisted, "unlisted inference differences from tf_keras:\n" + "\n".join(unlisted)
+
+
+@backends
+def test_listed_differences_still_differ(
+    backend: str, compare: Callable[[str], Comparison]
+) -> None:
+    covered = {_listed(d) for d in compare(backend).differences}
+    stale = [repr(key) for key in KNOWN_INFERENCE_DIFFERENCES if key not in covered]
+    assert not stale, "listed inference differences that no longer differ: " + ", ".join(stale)
