@@ -23,7 +23,6 @@ goes to stdout and, with ``--write``, to docs/function-performance.md; progress 
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import sys
@@ -37,13 +36,10 @@ import numpy as np
 
 from benchmarks import cases
 from benchmarks.overhead import (
-    QUICK,
     Settings,
-    _backends,
-    _run_backend,
     _time_interleaved,
     _us,
-    machine,
+    drive,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -439,49 +435,8 @@ def report(
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or, with --worker, one backend's part of it); 1 if a backend failed
     or multik disagreed with raw."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.function",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--backends",
-        type=_backends,
-        default=list(cases.BACKENDS),
-        help="comma-separated backends (default: all four)",
-    )
-    parser.add_argument("--quick", action="store_true", help="a fast smoke run")
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="threads per framework (default 1; 0: each framework's default)",
-    )
-    parser.add_argument("--write", action="store_true", help=f"also write {DOC.relative_to(ROOT)}")
-    parser.add_argument("--worker", choices=cases.BACKENDS, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
-    if args.worker:
-        run_worker(args.worker, settings, args.out)
-        return 0
-    from multik.backends import is_installed
-
-    host = machine()
-    results: dict[str, dict[str, Any] | str] = {}
-    for backend in args.backends:
-        start = time.perf_counter()
-        results[backend] = (
-            _run_backend(backend, args.quick, args.threads, "benchmarks.function")
-            if is_installed(backend)
-            else f"{backend} is not installed"
-        )
-        print(f"{backend}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    text = report(results, settings, args.quick, args.threads, host)
-    print(text, end="")
-    if args.write:
-        DOC.write_text(text, encoding="utf-8")
-    failed = any(
+    results = drive(argv, "benchmarks.function", __doc__, DOC, FULL, run_worker, report)
+    failed = results is not None and any(
         isinstance(r, str) or any("error" in row for row in r.values()) for r in results.values()
     )
     return 1 if failed else 0

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import timeit
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -370,11 +371,21 @@ def _backends(value: str) -> list[str]:
     return names
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark (or, with --worker, one backend's part of it); 1 if a backend failed."""
+def drive(
+    argv: list[str] | None,
+    module: str,
+    description: str | None,
+    doc: Path,
+    full: Settings,
+    worker: Callable[[str, Settings, Path], None],
+    write_report: Callable[..., str],
+) -> dict[str, dict[str, Any] | str] | None:
+    """The command line of a benchmark ``module``: parse ``argv``; as a worker run ``worker``
+    and return None; else run one worker per backend, print ``write_report``'s Markdown (also to
+    ``doc`` with --write) and return the results by backend."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.overhead",
-        description=__doc__,
+        prog=f"python -m {module}",
+        description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -390,14 +401,14 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="threads per framework (default 1; 0: each framework's default)",
     )
-    parser.add_argument("--write", action="store_true", help=f"also write {DOC.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help=f"also write {doc.relative_to(ROOT)}")
     parser.add_argument("--worker", choices=cases.BACKENDS, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
+    settings = QUICK if args.quick else full
     if args.worker:
-        run_worker(args.worker, settings, args.out)
-        return 0
+        worker(args.worker, settings, args.out)
+        return None
     from multik.backends import is_installed
 
     host = machine()
@@ -405,16 +416,22 @@ def main(argv: list[str] | None = None) -> int:
     for backend in args.backends:
         start = time.perf_counter()
         results[backend] = (
-            _run_backend(backend, args.quick, args.threads)
+            _run_backend(backend, args.quick, args.threads, module)
             if is_installed(backend)
             else f"{backend} is not installed"
         )
         print(f"{backend}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    text = report(results, settings, args.quick, args.threads, host)
+    text = write_report(results, settings, args.quick, args.threads, host)
     print(text, end="")
     if args.write:
-        DOC.write_text(text, encoding="utf-8")
-    return 1 if any(isinstance(r, str) for r in results.values()) else 0
+        doc.write_text(text, encoding="utf-8")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with --worker, one backend's part of it); 1 if a backend failed."""
+    results = drive(argv, "benchmarks.overhead", __doc__, DOC, FULL, run_worker, report)
+    return 1 if results and any(isinstance(r, str) for r in results.values()) else 0
 
 
 if __name__ == "__main__":

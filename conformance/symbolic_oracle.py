@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from legacy import Legacy, legacy_settings
 
 import multik
 from multik.conformance.cases import CASES, Case
@@ -243,30 +244,12 @@ def gradient_values(case: GradientCase, k: Any) -> list[np.ndarray | None]:
 
 def _infer(case: Case, variant: str, k: Any) -> dict[str, Any]:
     """What tf_keras infers for the case's graph: int_shape and dtype, or the error class."""
-    old_floatx, old_epsilon = k.floatx(), k.epsilon()
     try:
-        if case.floatx:
-            k.set_floatx(case.floatx)
-        if case.epsilon:
-            k.set_epsilon(case.epsilon)
-        result = case.invoke(k, *symbolic_args(case, variant, k))
-        return {"shape": list(k.int_shape(result)), "dtype": k.dtype(result)}
+        with legacy_settings(k, case.floatx, case.epsilon):
+            result = case.invoke(k, *symbolic_args(case, variant, k))
+            return {"shape": list(k.int_shape(result)), "dtype": k.dtype(result)}
     except Exception as exc:
         return {"error": type(exc).__name__}
-    finally:
-        k.set_floatx(old_floatx)
-        k.set_epsilon(old_epsilon)
-
-
-class _Legacy:
-    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) which it lacks."""
-
-    def __init__(self, backend: Any, batch_gather: Callable[..., Any]) -> None:
-        self._backend = backend
-        self.batch_gather = batch_gather
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._backend, name)
 
 
 def main() -> None:
@@ -274,10 +257,9 @@ def main() -> None:
     the file named by the first argument."""
     request = json.load(sys.stdin)
     import tensorflow as tf
-    import tf_keras
 
     tf.compat.v1.disable_eager_execution()
-    k = _Legacy(tf_keras.backend, tf.compat.v1.batch_gather)
+    k = Legacy()
     by_id = {case.id: case for case in CASES}
     inference = {
         case_id: {variant: _infer(by_id[case_id], variant, k) for variant in VARIANTS}

@@ -3,10 +3,9 @@ with the case's expectation except exactly on the cases covered by a listed devi
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
+from legacy import Legacy, legacy_settings
 
 from multik import dtypes
 from multik.conformance.cases import CASES, Case
@@ -16,35 +15,17 @@ from multik.conformance.deviations import deviation_for
 tf_keras = pytest.importorskip("tf_keras", reason="legacy parity needs tf_keras installed")
 
 
-class _Legacy:
-    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) which it lacks."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "batch_gather":
-            import tensorflow as tf
-
-            return tf.compat.v1.batch_gather
-        return getattr(tf_keras.backend, name)
-
-
 def _difference(case: Case) -> str | None:
     """What tf_keras does differently from the case's expectation, or None."""
     import tensorflow as tf
 
     k = tf_keras.backend
     args = [tf.constant(a) if isinstance(a, np.ndarray) else a for a in case.args]
-    old_floatx, old_epsilon = k.floatx(), k.epsilon()
     try:
-        if case.floatx:
-            k.set_floatx(case.floatx)
-        if case.epsilon:
-            k.set_epsilon(case.epsilon)
-        result = case.invoke(_Legacy(), *args)
+        with legacy_settings(k, case.floatx, case.epsilon):
+            result = case.invoke(Legacy(), *args)
     except Exception as exc:
         return None if case.error else f"tf_keras raised {type(exc).__name__}: {str(exc)[:300]}"
-    finally:
-        k.set_floatx(old_floatx)
-        k.set_epsilon(old_epsilon)
     if case.error:
         return f"tf_keras returned a value where multik raises {case.error.__name__}"
     if not isinstance(case.expected, np.ndarray):
