@@ -1,5 +1,5 @@
-"""The symbolic layer on every backend under test: placeholders, inference, K.function, updates,
-gradients, the learning phase, variable state and the errors of each."""
+"""The symbolic layer on every backend under test: placeholders, inference, K.function,
+updates, gradients, the learning phase, variable state and the errors of each."""
 
 from __future__ import annotations
 
