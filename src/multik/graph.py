@@ -93,12 +93,40 @@ class _Evaluation:
         self.variables = variables
         self.nested = nested
         self._gradients: dict[int, list[Any]] = {}
+        #: Gradient groups whose loss is computed with the framework recording for autodiff.
+        self._recorded: set[int] = set()
 
     def run(self, order: list[SymbolicTensor]) -> None:
+        """Compute every node of ``order``. Where the framework records operations (torch),
+        the forward pass is computed once, recorded, and each gradient read from it; else the
+        gradient evaluates the loss again as a function of its inputs (jax.grad, tf tape)."""
+        groups = _recordable_groups(order) if self.adapter.records_gradients else []
+        if not groups or self.nested:
+            self._run(order)
+            return
+        for group in groups:
+            self._watch(group)
+        with self.adapter._recording():
+            self._run(order)
+
+    def _run(self, order: list[SymbolicTensor]) -> None:
         memo = self.memo
         for tensor in order:
             if id(tensor) not in memo:
                 memo[id(tensor)] = self._compute(tensor)
+
+    def _watch(self, group: GradientGroup) -> None:
+        """Make the tensors ``group`` differentiates with respect to recorded leaves."""
+        adapter = self.adapter
+        for wrt in group.wrt:
+            if isinstance(wrt, Variable):
+                self.variables[id(wrt)] = adapter._watched(adapter.tensor(self.lookup(wrt)))
+            else:
+                value = self.memo.get(id(wrt))
+                if value is None:
+                    value = adapter.typed_tensor(wrt.default, wrt.dtype)
+                self.memo[id(wrt)] = adapter._watched(value)
+        self._recorded.add(id(group))
 
     def lookup(self, leaf: Any) -> Any:
         """The value of a symbolic tensor (computed) or a Variable (substituted, else itself)."""
@@ -133,6 +161,11 @@ class _Evaluation:
     def _gradient_values(self, group: GradientGroup) -> list[Any]:
         if id(group) in self._gradients:
             return self._gradients[id(group)]
+        if id(group) in self._recorded:
+            leaves = [self.lookup(w) for w in group.wrt]
+            values = self.adapter._recorded_gradients(self.memo[id(group.loss)], leaves)
+            self._gradients[id(group)] = values
+            return values
         wrt_values = [self.adapter.tensor(self.lookup(w)) for w in group.wrt]
         base_memo = {k: v for k, v in self.memo.items() if k not in group.dependent}
 
@@ -147,6 +180,19 @@ class _Evaluation:
         values = self.adapter._gradients(loss_of, wrt_values, self.nested)
         self._gradients[id(group)] = values
         return values
+
+
+def _recordable_groups(order: list[SymbolicTensor]) -> list[GradientGroup]:
+    """The gradient groups of ``order``, if all of them can be read from one recorded forward
+    pass: each differentiates with respect to Variables and placeholders only (inputs of the
+    graph), and none differentiates another gradient (second order); else none."""
+    groups = list({id(t.group): t.group for t in order if t.kind == "gradient"}.values())
+    for group in groups:
+        if any(isinstance(w, SymbolicTensor) and w.kind != "placeholder" for w in group.wrt):
+            return []
+        if any(t.kind == "gradient" for t in group.order):
+            return []
+    return groups
 
 
 def _symbolic_values(tensor: SymbolicTensor, evaluation: _Evaluation) -> Iterable[Any]:

@@ -49,6 +49,10 @@ class Adapter(abc.ABC):
     native_types: ClassVar[tuple[type, ...]]
     #: Whether the framework differentiates automatically (K.gradients).
     has_autodiff: ClassVar[bool] = True
+    #: Whether the framework records operations for autodiff as they run (torch): gradients
+    #: are then read from the recorded forward pass (``_watched``, ``_recording``,
+    #: ``_recorded_gradients``) instead of computing the loss again.
+    records_gradients: ClassVar[bool] = False
     #: Whether a Variable's storage can be passed into a ``_compile``d function and be read and
     #: assigned there (tf.Variable); else its value goes in and the new value comes out.
     assigns_in_graph: ClassVar[bool] = False
@@ -159,6 +163,19 @@ class Adapter(abc.ABC):
     def _infer(self, fn: Callable[..., Any], probes: list[Tensor]) -> Tensor:
         """``fn(*probes)``, run only for the shape and dtype of its result."""
         return fn(*probes)
+
+    def _watched(self, x: Tensor) -> Tensor:
+        """``x`` as a leaf whose gradients the framework records (``records_gradients``)."""
+        raise UnsupportedError(f"the {self.name} backend does not record gradients")
+
+    def _recording(self) -> Any:
+        """A context in which operations on watched leaves are recorded."""
+        raise UnsupportedError(f"the {self.name} backend does not record gradients")
+
+    def _recorded_gradients(self, loss: Tensor, leaves: list[Tensor]) -> list[Tensor]:
+        """The gradients of ``sum(loss)``, recorded from watched ``leaves`` (zeros where it
+        does not depend on one)."""
+        raise UnsupportedError(f"the {self.name} backend does not record gradients")
 
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""

@@ -71,6 +71,7 @@ class TorchAdapter(Adapter):
 
     name = "torch"
     native_types = (torch.Tensor, torch.nn.Parameter)
+    records_gradients = True
 
     def devices(self):
         if torch.cuda.is_available():
@@ -214,6 +215,19 @@ class TorchAdapter(Adapter):
                 return [torch.zeros_like(v) for v in values]
             grads = torch.autograd.grad(total, leaves, allow_unused=True, create_graph=nested)
         return [torch.zeros_like(v) if g is None else g for v, g in zip(values, grads)]
+
+    def _watched(self, x):
+        return x.detach().requires_grad_()
+
+    def _recording(self):
+        return torch.enable_grad()
+
+    def _recorded_gradients(self, loss, leaves):
+        total = loss.sum()
+        if not total.requires_grad:
+            return [torch.zeros_like(v) for v in leaves]
+        grads = torch.autograd.grad(total, leaves, allow_unused=True, retain_graph=True)
+        return [torch.zeros_like(v) if g is None else g for v, g in zip(leaves, grads)]
 
     def _compile(self, fn):
         def without_autograd(*args):
