@@ -199,6 +199,13 @@ def test_function_reshape_by_symbolic_batch_size_runs_compiled_for_each_shape(ba
         np.testing.assert_array_equal(f([data])[0], data.reshape(batch, 6))
 
 
+def test_function_may_feed_an_inner_tensor(backend):
+    x = K.placeholder((2,), name="x")
+    hidden = x * 2
+    f = K.function([hidden], [hidden + 1])  # x need not be fed: hidden is
+    np.testing.assert_array_equal(f([f32([5, 6])])[0], f32([6, 7]))
+
+
 def test_function_outputs_may_be_variables_and_inputs(backend):
     x = K.placeholder((2,))
     v = K.variable([5.0, 6.0])

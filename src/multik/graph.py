@@ -37,8 +37,12 @@ _LEAVES = (SymbolicTensor, Variable)
 # --------------------------------------------------------------------------- graph order
 
 
-def topological_order(targets: Iterable[Any]) -> list[SymbolicTensor]:
-    """Every symbolic tensor the targets are computed from, each after its inputs."""
+def topological_order(
+    targets: Iterable[Any], fed: Iterable[SymbolicTensor] = ()
+) -> list[SymbolicTensor]:
+    """Every symbolic tensor the targets are computed from, each after its inputs; a ``fed``
+    tensor (given a value) is not computed, so what it is computed from is left out."""
+    fed_ids = {id(t) for t in fed}
     order: list[SymbolicTensor] = []
     seen: set[int] = set()
     stack: list[tuple[SymbolicTensor, bool]] = [
@@ -53,6 +57,8 @@ def topological_order(targets: Iterable[Any]) -> list[SymbolicTensor]:
             continue
         seen.add(id(tensor))
         stack.append((tensor, True))
+        if id(tensor) in fed_ids:
+            continue
         stack.extend(
             (child, False)
             for child in tensor.inputs()
@@ -277,7 +283,7 @@ class Function:
         self.updates = [_update_of(u, i) for i, u in enumerate(updates or [])]
         targets = [*self.outputs, *self.updates]
         check_backend([t for t in [*self.inputs, *targets] if isinstance(t, SymbolicTensor)])
-        self._order = topological_order(targets)
+        self._order = topological_order(targets, self.inputs)
         _unfed(self._order, self.inputs)
         updated = [u.args[0] for u in self.updates]
         if len({id(v) for v in updated}) != len(updated):

@@ -6,10 +6,12 @@ and its static shape (``None`` for an unknown dimension) and dtype. Nothing runs
 ``K.function`` or ``K.eval`` evaluates the graph (``multik.graph``).
 
 Shape and dtype inference needs no framework beyond the active backend: each node runs its K
-function once on *probe* values (zeros, with every unknown dimension taken as 6) and, when the
-graph has unknown dimensions, once more with them taken as 12; an output dimension that differs
-between the two runs is unknown. Every check a K function makes on its arguments therefore runs
-while the graph is built, with the same error class as an eager call.
+function once on *probe* values (zeros, with every unknown dimension taken as 6; abstract arrays
+on JAX) and, when the graph has unknown dimensions, once more with them taken as 12; an output
+dimension that differs between the two runs is unknown. Every check a K function makes on its
+arguments therefore runs while the graph is built, with the same error class as an eager call;
+where a check rejects the probed size of an unknown dimension, the sizes the call mentions are
+tried instead (see ``_probe_run``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,16 @@ from typing import Any
 import numpy as np
 
 from multik import config
-from multik.errors import InvalidArgumentError, MultikError, ShapeError, SymbolicInput
+from multik.errors import (
+    InvalidArgumentError,
+    MultikError,
+    ShapeError,
+    SymbolicInput,
+    UnsupportedError,
+)
 from multik.variable import Variable
 
-__all__ = ["PROBE_SIZES", "SymbolicInput", "SymbolicTensor", "call", "placeholder"]
+__all__ = ["PROBE_SIZES", "SymbolicTensor", "call", "node", "placeholder"]
 
 #: The sizes an unknown dimension takes in the two inference runs.
 PROBE_SIZES = (6, 12)
@@ -136,7 +144,7 @@ class SymbolicTensor:
         return call(_getitem, self, key)
 
     def _binary(self, op: str, other: object, reverse: bool = False) -> SymbolicTensor:
-        return variable_operator(op, other, self) if reverse else variable_operator(op, self, other)
+        return operator_node(op, other, self) if reverse else operator_node(op, self, other)
 
     def __add__(self, other: object) -> SymbolicTensor:
         return self._binary("add", other)
@@ -187,10 +195,10 @@ class SymbolicTensor:
         return self._binary("greater_equal", other)
 
     def __neg__(self) -> SymbolicTensor:
-        return variable_operator("negative", self, None)
+        return operator_node("negative", self, None)
 
     def __abs__(self) -> SymbolicTensor:
-        return variable_operator("abs", self, None)
+        return operator_node("abs", self, None)
 
 
 # --------------------------------------------------------------------------- operator bodies
@@ -206,9 +214,9 @@ def _unary_operator(op: str, x: object) -> Any:
     return adapter._unary(op, adapter.tensor(x))
 
 
-def variable_operator(op: str, x: object, y: object) -> SymbolicTensor:
-    """A Python operator on a Variable that must be symbolic (graph mode, or a symbolic
-    operand): a node that reads the Variable when the graph runs."""
+def operator_node(op: str, x: object, y: object) -> SymbolicTensor:
+    """A Python operator (or index) as a graph node: on a symbolic tensor, or on a Variable in
+    graph mode (the node reads the Variable when the graph runs)."""
     if op in _UNARY_OPERATORS:
         return node("op", _unary_operator, (op, x), name=unique_name(op))
     if op == "getitem":
@@ -495,8 +503,6 @@ def placeholder(
     default: Any = None,
 ) -> SymbolicTensor:
     """A graph input of static ``shape`` (``None`` for unknown dimensions) and ``dtype``."""
-    from multik.errors import UnsupportedError
-
     if sparse or ragged:
         raise UnsupportedError(
             "multik has no sparse or ragged tensors on any backend; use a dense placeholder"

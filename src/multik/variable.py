@@ -113,9 +113,9 @@ class Variable:
                 return adapter._unary(op, adapter.tensor(x))
             return adapter._operator(op, x, y)
         except SymbolicInput:
-            from multik.symbolic import variable_operator
+            from multik.symbolic import operator_node
 
-            return variable_operator(op, x, y)
+            return operator_node(op, x, y)
 
     def _binary(self, op: str, other: object, reverse: bool = False) -> Any:
         return self._operator(op, other, self) if reverse else self._operator(op, self, other)
