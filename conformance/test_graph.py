@@ -292,6 +292,14 @@ def test_updates_apply_after_the_outputs(backend):
     assert K.get_value(step) == 2
 
 
+def test_updates_among_the_outputs_apply_too(backend):
+    x = K.placeholder(())
+    v = K.variable(0.0)
+    f = K.function([x], [K.update_add(v, x)])
+    assert f([2.0])[0] == 2 and f([2.0])[0] == 4
+    assert K.get_value(v) == 4
+
+
 def test_symbolic_update_functions(backend):
     x = K.placeholder((2,))
     a, b, c, d = (K.variable([1.0, 2.0]) for _ in range(4))

@@ -285,6 +285,9 @@ class Function:
         check_backend([t for t in [*self.inputs, *targets] if isinstance(t, SymbolicTensor)])
         self._order = topological_order(targets, self.inputs)
         _unfed(self._order, self.inputs)
+        listed = {id(u) for u in self.updates}
+        # A pending update the outputs compute is applied too, as K.eval applies it.
+        self.updates += [t for t in self._order if t.kind == "update" and id(t) not in listed]
         updated = [u.args[0] for u in self.updates]
         if len({id(v) for v in updated}) != len(updated):
             raise InvalidArgumentError(
