@@ -1324,7 +1324,6 @@ def _linear_algebra() -> None:
         "int32-x-float32-promotes",
         _sample((2, 3), "int32"),
         _sample((3, 2), "float32"),
-        tags=frozenset({"dot-mixed"}),
     )
     _dot(
         "float32-k256",
