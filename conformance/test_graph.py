@@ -367,6 +367,42 @@ def test_graph_mode_reads_variables_when_the_graph_runs(backend):
     assert not isinstance(K.sum(w), K.SymbolicTensor)
 
 
+def test_graph_mode_belongs_to_the_thread_that_made_a_placeholder(backend):
+    w = K.variable([1.0, 2.0])
+    built, other_thread = threading.Event(), {}
+
+    def build_graph():
+        with multik.use_backend(backend):
+            K.placeholder((2,))
+            other_thread["sum"] = K.sum(w)
+            built.set()
+
+    worker = threading.Thread(target=build_graph)
+    worker.start()
+    worker.join()
+    assert built.is_set() and isinstance(other_thread["sum"], K.SymbolicTensor)
+    eager = K.sum(w)  # this thread made no placeholder: still eager
+    assert not isinstance(eager, K.SymbolicTensor) and float(K.eval(eager)) == 3.0
+    K.placeholder((2,))
+    assert isinstance(K.sum(w), K.SymbolicTensor)
+    K.clear_session()  # ends graph mode for this thread only
+    assert not isinstance(K.sum(w), K.SymbolicTensor)
+
+
+async def _graph_mode_in_task(backend: str, w: multik.Variable) -> bool:
+    with multik.use_backend(backend):
+        K.placeholder((2,))
+        return isinstance(K.sum(w), K.SymbolicTensor)
+
+
+def test_graph_mode_in_an_asyncio_task_stays_in_the_task(backend):
+    import asyncio
+
+    w = K.variable([1.0, 2.0])
+    assert asyncio.run(_graph_mode_in_task(backend, w))
+    assert not isinstance(K.sum(w), K.SymbolicTensor)
+
+
 def test_graph_mode_gradients_include_terms_from_variables_alone(autodiff):
     x = K.placeholder((1,))
     w = K.variable([3.0])

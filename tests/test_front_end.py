@@ -8,7 +8,7 @@ import pytest
 
 from multik import backend as K
 from multik.backends import load_adapter
-from multik.backends._base import Adapter
+from multik.backends.adapter import Adapter
 from multik.testing import test_backends
 
 FORWARDED = [

@@ -25,15 +25,18 @@ from multik.backends import canonical_name, load_adapter
 from multik.errors import ConfigError
 
 if TYPE_CHECKING:
-    from multik.backends._base import Adapter
+    from multik.backends.adapter import Adapter
 
 __all__ = [
     "active_adapter",
     "config_path",
+    "enter_graph_mode",
     "epsilon",
     "floatx",
     "get_backend",
+    "graph_mode_backends",
     "image_data_format",
+    "leave_graph_mode",
     "reload",
     "set_backend",
     "set_epsilon",
@@ -77,6 +80,28 @@ _context: contextvars.ContextVar[Adapter | None] = contextvars.ContextVar(
     "multik_backend", default=None
 )
 _lock = threading.RLock()
+
+
+#: The backends in graph mode in this thread or asyncio task (see ``enter_graph_mode``).
+_graph_mode: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "multik_graph_mode", default=frozenset()
+)
+
+
+def graph_mode_backends() -> frozenset[str]:
+    """The backends in graph mode in the current thread or asyncio task."""
+    return _graph_mode.get()
+
+
+def enter_graph_mode(backend: str) -> None:
+    """Turn ``backend``'s graph mode on for the current thread or asyncio task (the first
+    K.placeholder does): K calls that read a Variable then build graph nodes."""
+    _graph_mode.set(_graph_mode.get() | {backend})
+
+
+def leave_graph_mode() -> None:
+    """Turn graph mode off for every backend in the current thread or asyncio task."""
+    _graph_mode.set(frozenset())
 
 
 def config_path() -> Path:

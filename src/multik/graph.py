@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from multik import config, dtypes
+from multik.backends.formulas.state import format_printed
 from multik.errors import DTypeError, InvalidArgumentError, ShapeError, UnsupportedError
 from multik.symbolic import SymbolicTensor, check_backend, node, substitute, unique_name
 from multik.variable import Variable
 
 if TYPE_CHECKING:
-    from multik.backends._base import Adapter
+    from multik.backends.adapter import Adapter
 
 __all__ = ["Function", "evaluate", "gradients", "print_node", "update_node"]
 
@@ -215,14 +216,6 @@ def _print_all(nodes: list[SymbolicTensor], values: Sequence[Any], adapter: Adap
     for tensor, value in zip(nodes, values):
         text = format_printed(tensor.message, _to_numpy(adapter, value), tensor.summarize)
         print(text, file=sys.stdout)
-
-
-def format_printed(message: str, array: np.ndarray, summarize: int) -> str:
-    """What ``K.print_tensor`` prints: the message, then the value, at most ``summarize``
-    items at each end of every axis (-1: everything)."""
-    threshold = sys.maxsize if summarize is None or summarize < 0 else 2 * summarize
-    text = np.array2string(array, threshold=threshold, edgeitems=max(summarize or 0, 1))
-    return f"{message} {text}" if message else text
 
 
 def _apply_updates(updates: list[SymbolicTensor], values: Sequence[Any]) -> None:

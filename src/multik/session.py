@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Iterator
 
 from multik import config, symbolic
-from multik.backends import loaded_adapters
 from multik.errors import InvalidArgumentError
 from multik.symbolic import SymbolicTensor
 
@@ -90,7 +89,6 @@ def clear_session() -> None:
     global _phase
     _phase = None
     _phase_placeholders.clear()
-    for adapter in loaded_adapters().values():
-        adapter.graph_mode = False
+    config.leave_graph_mode()
     reset_uids()
     symbolic.reset_names()

@@ -31,6 +31,7 @@ from multik.errors import (
     SymbolicInput,
     UnsupportedError,
 )
+from multik.operators import Deferred, register_deferred_operator
 from multik.variable import Variable
 
 __all__ = ["PROBE_SIZES", "SymbolicTensor", "call", "node", "placeholder"]
@@ -60,7 +61,7 @@ def refuse_symbolic(x: SymbolicTensor) -> SymbolicInput:
     )
 
 
-class SymbolicTensor:
+class SymbolicTensor(Deferred):
     """A tensor of a graph built from placeholders: a static shape and dtype, no value yet.
 
     ``kind`` is 'placeholder', 'op' (a K call, operator or index), 'shape' (``K.shape``),
@@ -140,65 +141,8 @@ class SymbolicTensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         raise refuse_symbolic(self)
 
-    def __getitem__(self, key: Any) -> SymbolicTensor:
-        return call(_getitem, self, key)
-
-    def _binary(self, op: str, other: object, reverse: bool = False) -> SymbolicTensor:
-        return operator_node(op, other, self) if reverse else operator_node(op, self, other)
-
-    def __add__(self, other: object) -> SymbolicTensor:
-        return self._binary("add", other)
-
-    def __radd__(self, other: object) -> SymbolicTensor:
-        return self._binary("add", other, True)
-
-    def __sub__(self, other: object) -> SymbolicTensor:
-        return self._binary("subtract", other)
-
-    def __rsub__(self, other: object) -> SymbolicTensor:
-        return self._binary("subtract", other, True)
-
-    def __mul__(self, other: object) -> SymbolicTensor:
-        return self._binary("multiply", other)
-
-    def __rmul__(self, other: object) -> SymbolicTensor:
-        return self._binary("multiply", other, True)
-
-    def __truediv__(self, other: object) -> SymbolicTensor:
-        return self._binary("divide", other)
-
-    def __rtruediv__(self, other: object) -> SymbolicTensor:
-        return self._binary("divide", other, True)
-
-    def __pow__(self, other: object) -> SymbolicTensor:
-        return self._binary("power", other)
-
-    def __rpow__(self, other: object) -> SymbolicTensor:
-        return self._binary("power", other, True)
-
-    def __matmul__(self, other: object) -> SymbolicTensor:
-        return self._binary("matmul", other)
-
-    def __rmatmul__(self, other: object) -> SymbolicTensor:
-        return self._binary("matmul", other, True)
-
-    def __lt__(self, other: object) -> SymbolicTensor:
-        return self._binary("less", other)
-
-    def __le__(self, other: object) -> SymbolicTensor:
-        return self._binary("less_equal", other)
-
-    def __gt__(self, other: object) -> SymbolicTensor:
-        return self._binary("greater", other)
-
-    def __ge__(self, other: object) -> SymbolicTensor:
-        return self._binary("greater_equal", other)
-
-    def __neg__(self) -> SymbolicTensor:
-        return operator_node("negative", self, None)
-
-    def __abs__(self) -> SymbolicTensor:
-        return operator_node("abs", self, None)
+    def _apply(self, op: str, x: object, y: object) -> SymbolicTensor:
+        return operator_node(op, x, y)
 
 
 # --------------------------------------------------------------------------- operator bodies
@@ -569,3 +513,6 @@ def reshape(x: Any, shape: Any, native_reshape: Callable[..., Any]) -> SymbolicT
             None if isinstance(d, int) and d == -1 else s for d, s in zip(shape, tensor.shape)
         )
     return tensor
+
+
+register_deferred_operator(operator_node)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from multik.errors import SymbolicInput
+from multik.operators import TensorOperators, defer_operator
 
 if TYPE_CHECKING:
-    from multik.backends._base import Adapter
+    from multik.backends.adapter import Adapter
 
 __all__ = ["Variable"]
 
@@ -22,13 +23,11 @@ def _default_name() -> str:
     return f"variable_{_counter}"
 
 
-class Variable:
+class Variable(TensorOperators):
     """A named, mutable tensor of one backend: ``.value`` is the framework's own storage.
 
     Arithmetic operators work as on tensors and return native tensors of the same backend.
     """
-
-    __array_priority__ = 100
 
     def __init__(
         self, adapter: Adapter, storage: Any, name: str | None = None, constraint: Any = None
@@ -99,10 +98,7 @@ class Variable:
             raise TypeError("len() of a scalar variable")
         return self._shape[0]
 
-    def __getitem__(self, key: Any) -> Any:
-        return self._operator("getitem", self, key)
-
-    def _operator(self, op: str, x: object, y: object) -> Any:
+    def _apply(self, op: str, x: object, y: object) -> Any:
         """``x op y`` now, or a symbolic node reading this Variable when the graph runs (in
         graph mode, or with a symbolic operand)."""
         adapter = self._adapter
@@ -113,65 +109,4 @@ class Variable:
                 return adapter._unary(op, adapter.tensor(x))
             return adapter._operator(op, x, y)
         except SymbolicInput:
-            from multik.symbolic import operator_node
-
-            return operator_node(op, x, y)
-
-    def _binary(self, op: str, other: object, reverse: bool = False) -> Any:
-        return self._operator(op, other, self) if reverse else self._operator(op, self, other)
-
-    def __add__(self, other: object) -> Any:
-        return self._binary("add", other)
-
-    def __radd__(self, other: object) -> Any:
-        return self._binary("add", other, True)
-
-    def __sub__(self, other: object) -> Any:
-        return self._binary("subtract", other)
-
-    def __rsub__(self, other: object) -> Any:
-        return self._binary("subtract", other, True)
-
-    def __mul__(self, other: object) -> Any:
-        return self._binary("multiply", other)
-
-    def __rmul__(self, other: object) -> Any:
-        return self._binary("multiply", other, True)
-
-    def __truediv__(self, other: object) -> Any:
-        return self._binary("divide", other)
-
-    def __rtruediv__(self, other: object) -> Any:
-        return self._binary("divide", other, True)
-
-    def __pow__(self, other: object) -> Any:
-        return self._binary("power", other)
-
-    def __rpow__(self, other: object) -> Any:
-        return self._binary("power", other, True)
-
-    def __matmul__(self, other: object) -> Any:
-        return self._binary("matmul", other)
-
-    def __rmatmul__(self, other: object) -> Any:
-        return self._binary("matmul", other, True)
-
-    def __neg__(self) -> Any:
-        return self._operator("negative", self, None)
-
-    def __abs__(self) -> Any:
-        return self._operator("abs", self, None)
-
-    def __lt__(self, other: object) -> Any:
-        return self._binary("less", other)
-
-    def __le__(self, other: object) -> Any:
-        return self._binary("less_equal", other)
-
-    def __gt__(self, other: object) -> Any:
-        return self._binary("greater", other)
-
-    def __ge__(self, other: object) -> Any:
-        return self._binary("greater_equal", other)
-
-    __hash__ = object.__hash__
+            return defer_operator(op, x, y)

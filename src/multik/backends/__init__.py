@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from multik.errors import BackendNotFoundError, BackendUnavailableError
 
 if TYPE_CHECKING:
-    from multik.backends._base import Adapter
+    from multik.backends.adapter import Adapter
 
 __all__ = ["BACKENDS", "available_backends", "canonical_name", "load_adapter"]
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from multik import dtypes
-from multik.backends._base import Adapter
+from multik.backends.adapter import Adapter
 from multik.errors import DTypeError
 
 _BINARY = {

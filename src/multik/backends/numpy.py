@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from multik import dtypes
-from multik.backends._base import Adapter
+from multik.backends.adapter import Adapter
 from multik.errors import UnsupportedError
 
 _BINARY = {

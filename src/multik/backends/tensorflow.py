@@ -11,7 +11,7 @@ import tensorflow as tf
 from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
-from multik.backends._base import Adapter
+from multik.backends.adapter import Adapter
 
 # multik's Python is static (no tensor-dependent control flow): AutoGraph must leave it as it is,
 # as it does Keras and tf_keras, instead of rewriting it (and warning) on every trace.

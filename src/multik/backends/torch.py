@@ -7,7 +7,7 @@ import torch
 
 from multik import config, dtypes
 from multik.backends import load_adapter
-from multik.backends._base import Adapter
+from multik.backends.adapter import Adapter
 
 _TORCH_DTYPES = {
     "bool": torch.bool,

@@ -1,0 +1,93 @@
+"""K functions of family B: tensors, variables and placeholders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from multik import config, symbolic
+from multik.config import active_adapter as _adapter
+from multik.errors import SymbolicInput
+from multik.symbolic import SymbolicTensor
+from multik.symbolic import call as _symbolic
+from multik.variable import Variable
+
+Tensor = Any
+
+__all__ = [
+    "constant",
+    "eye",
+    "ones",
+    "ones_like",
+    "placeholder",
+    "variable",
+    "zeros",
+    "zeros_like",
+]
+
+
+def variable(
+    value: Any, dtype: Any = None, name: str | None = None, constraint: Any = None
+) -> Variable:
+    """A multik Variable holding ``value``; ``dtype=None`` means floatx (integers become floats)."""
+    return _adapter().variable(value, dtype, name, constraint)
+
+
+def constant(
+    value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: Any = None
+) -> Tensor:
+    """A tensor of ``value`` in ``dtype`` (default floatx); a single value fills ``shape``."""
+    try:
+        return _adapter().constant(value, dtype, shape, name)
+    except SymbolicInput:
+        return _symbolic(constant, value, dtype, shape, name)
+
+
+def zeros(shape: Sequence[int], dtype: Any = None, name: str | None = None) -> Variable:
+    """A Variable of zeros of ``shape`` (dtype default floatx)."""
+    return _adapter().zeros(shape, dtype, name)
+
+
+def ones(shape: Sequence[int], dtype: Any = None, name: str | None = None) -> Variable:
+    """A Variable of ones of ``shape`` (dtype default floatx)."""
+    return _adapter().ones(shape, dtype, name)
+
+
+def eye(size: int | Sequence[int], dtype: Any = None, name: str | None = None) -> Variable:
+    """An identity-matrix Variable: ``size`` is n (n x n) or ``(n, m)`` (Keras 2.3.1)."""
+    return _adapter().eye(size, dtype, name)
+
+
+def zeros_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
+    """Zeros with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
+    try:
+        return _adapter().zeros_like(x, dtype, name)
+    except SymbolicInput:
+        return _symbolic(zeros_like, x, dtype, name)
+
+
+def ones_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
+    """Ones with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
+    try:
+        return _adapter().ones_like(x, dtype, name)
+    except SymbolicInput:
+        return _symbolic(ones_like, x, dtype, name)
+
+
+def placeholder(
+    shape: Sequence[int | None] | None = None,
+    ndim: int | None = None,
+    dtype: Any = None,
+    sparse: bool = False,
+    name: str | None = None,
+    ragged: bool = False,
+) -> SymbolicTensor:
+    """A symbolic input of ``shape`` (None for unknown dimensions) or rank ``ndim``.
+
+    K calls on it give symbolic tensors with inferred shapes; ``K.function`` feeds and runs them.
+    The first placeholder turns the backend's graph mode on (until ``K.clear_session``): K calls
+    that read a Variable are then symbolic too, and read it when the graph runs.
+    """
+    tensor = symbolic.placeholder(shape, ndim, dtype, sparse, name, ragged)
+    config.enter_graph_mode(tensor.backend)
+    return tensor

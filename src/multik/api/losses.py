@@ -1,0 +1,56 @@
+"""K functions of family J: losses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from multik.config import active_adapter as _adapter
+from multik.errors import SymbolicInput
+from multik.symbolic import call as _symbolic
+
+Tensor = Any
+
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+
+
+def categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> Tensor:
+    """Cross-entropy over ``axis``: ``output`` is renormalised and clipped to [eps, 1 - eps].
+
+    No hidden logits shortcut: an ``output`` from ``K.softmax`` is treated as probabilities.
+    """
+    try:
+        return _adapter().categorical_crossentropy(target, output, from_logits, axis)
+    except SymbolicInput:
+        return _symbolic(categorical_crossentropy, target, output, from_logits, axis)
+
+
+def sparse_categorical_crossentropy(
+    target: Any,
+    output: Any,
+    from_logits: bool = False,
+    axis: int = -1,
+    ignore_class: int | None = None,
+) -> Tensor:
+    """Cross-entropy with integer labels ``target``; labels equal to ``ignore_class`` give 0."""
+    try:
+        return _adapter().sparse_categorical_crossentropy(
+            target, output, from_logits, axis, ignore_class
+        )
+    except SymbolicInput:
+        return _symbolic(
+            sparse_categorical_crossentropy, target, output, from_logits, axis, ignore_class
+        )
+
+
+def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Tensor:
+    """Element-wise binary cross-entropy (tf_keras 2.21's formula: ``bce(1, 0) = 15.424949``)."""
+    try:
+        return _adapter().binary_crossentropy(target, output, from_logits)
+    except SymbolicInput:
+        return _symbolic(binary_crossentropy, target, output, from_logits)

@@ -1,0 +1,115 @@
+"""Family J, losses: the tf_keras cross-entropy formulas."""
+
+from __future__ import annotations
+
+from multik import config
+from multik.backends import _checks as checks
+from multik.backends.conversion import Conversion, Tensor
+from multik.errors import (
+    ShapeError,
+)
+
+
+class LossFormulas(Conversion):
+    """Family J, losses: the tf_keras cross-entropy formulas."""
+
+    # ----------------------------------------------------------------- losses
+
+    def _loss_operands(self, target: object, output: object) -> tuple[Tensor, Tensor, str]:
+        output, result = self._float_input(output)
+        target = self._as(self.tensor(target), self._dtype(output))
+        return target, output, result
+
+    def _clip_probabilities(self, output: Tensor) -> Tensor:
+        eps = config.epsilon()
+        return self._clip_scalars(output, eps, 1.0 - eps)
+
+    def categorical_crossentropy(
+        self, target: object, output: object, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
+        target, output, result = self._loss_operands(target, output)
+        if self._shape(target) != self._shape(output):
+            raise ShapeError(
+                f"categorical_crossentropy needs target and output of the same shape, got "
+                f"{self._shape(target)} and {self._shape(output)}"
+            )
+        axes = (checks.normalize_axis(axis, len(self._shape(output))),)
+        # Nested calls, so each large temporary is freed as soon as it is used: allocators
+        # reuse a freed block at once, while a live one forces fresh pages (2x slower on torch).
+        log_p = self._log_probabilities(output, axes, from_logits)
+        weighted = self._binary("multiply", target, log_p)
+        del log_p  # freed before the reduction, as in a one-line NumPy formula
+        return self._as(self._unary("negative", self._sum(weighted, axes, False)), result)
+
+    def _log_probabilities(
+        self, output: Tensor, axes: tuple[int, ...], from_logits: bool
+    ) -> Tensor:
+        """log_softmax of logits, or the log of probabilities renormalised over ``axes`` and
+        clipped to [epsilon, 1 - epsilon] (the tf_keras formula)."""
+        if from_logits:
+            return self._log_softmax(output, axes)
+        total = self._sum(output, axes, True)
+        return self._unary("log", self._clip_probabilities(self._binary("divide", output, total)))
+
+    def sparse_categorical_crossentropy(
+        self,
+        target: object,
+        output: object,
+        from_logits: bool = False,
+        axis: int = -1,
+        ignore_class: int | None = None,
+    ) -> Tensor:
+        output, result = self._float_input(output)
+        target = self.tensor(target)
+        shape = self._shape(output)
+        if not shape:
+            raise ShapeError("sparse_categorical_crossentropy needs output of rank 1 or more")
+        axis = checks.normalize_axis(axis, len(shape))
+        if axis != len(shape) - 1:
+            perm = (*[a for a in range(len(shape)) if a != axis], axis)
+            output = self._transpose(output, perm)
+            shape = self._shape(output)
+        classes = shape[-1]
+        if checks.size_of(self._shape(target)) != checks.size_of(shape[:-1]):
+            raise ShapeError(
+                f"sparse_categorical_crossentropy: target of shape {self._shape(target)} does "
+                f"not hold one label per row of output {shape} (class axis last)"
+            )
+        labels = self._reshape(self.cast(target, "int32"), shape[:-1])
+        if ignore_class is not None:
+            keep = self._op("not_equal", labels, int(ignore_class))
+            labels = self._where(keep, labels, self._scalar(0, "int32"))
+        self._check_index_range(labels, classes, "sparse_categorical_crossentropy labels")
+        if not from_logits:
+            output = self._unary("log", self._clip_probabilities(output))
+        log_p = self._log_softmax(output, (len(shape) - 1,))
+        picked = self.one_hot(labels, classes)
+        loss = self._unary(
+            "negative",
+            self._sum(
+                self._binary("multiply", self._as(picked, self._dtype(log_p)), log_p),
+                (len(shape) - 1,),
+                False,
+            ),
+        )
+        if ignore_class is not None:
+            loss = self._where(keep, loss, self._scalar(0, self._dtype(loss)))
+        return self._as(loss, result)
+
+    def binary_crossentropy(
+        self, target: object, output: object, from_logits: bool = False
+    ) -> Tensor:
+        target, output, result = self._loss_operands(target, output)
+        xp = self.xp
+        t = xp(target)
+        if from_logits:
+            z = xp(output)
+            bce = xp.maximum(z, 0) - z * t + xp.log1p(xp.exp(-abs(z)))
+            return self._as(bce.value, result)
+        eps = config.epsilon()
+        o = xp(self._clip_probabilities(output))
+        # 1 - o is exact here; the maximum (a no-op, o <= 1 - eps) stops graph optimisers (TF's
+        # arithmetic optimiser) from regrouping (1 - o) + eps into (1 + eps) - o, which rounds.
+        not_o = xp.maximum(1.0 - o, 0)
+        bce = -(t * xp.log(o + eps) + (1.0 - t) * xp.log(not_o + eps))
+        return self._as(bce.value, result)
