@@ -288,7 +288,11 @@ class Function:
             )
         self._prints = [t for t in self._order if t.kind == "print"]
         self._variables = _variables_of(self._order, self.outputs)
-        self._run = self.adapter._compile(self._pure)
+        value_dependent = any(t.value_dependent for t in self._order)
+        if value_dependent and not self.adapter.compiles_value_dependent_shapes:
+            self._run = self._pure  # shapes that depend on fed values: run it as it is
+        else:
+            self._run = self.adapter._compile(self._pure)
 
     def _pure(self, fed: list[Any], variables: list[Any]) -> tuple[list[Any], ...]:
         """Outputs, new Variable values and printed values from fed values and Variable values.
@@ -333,8 +337,9 @@ class Function:
                 if isinstance(native, np.ndarray)
                 else (self.adapter._shape(native))
             )
-            if len(shape) != len(tensor.shape) or any(
-                want is not None and want != got for want, got in zip(tensor.shape, shape)
+            if tensor.rank_known and (
+                len(shape) != len(tensor.shape)
+                or any(want is not None and want != got for want, got in zip(tensor.shape, shape))
             ):
                 raise ShapeError(
                     f"the value for placeholder {tensor.name!r} has shape {shape}, which does "

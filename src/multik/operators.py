@@ -33,6 +33,9 @@ class TensorOperators:
     """The operator methods of a tensor-like object; subclasses implement ``_apply``."""
 
     __array_priority__ = 100
+    #: NumPy's operators defer to ours (``np_array * variable`` calls ``__rmul__``), so the
+    #: promotion of a reflected operator is exactly that of the forward one.
+    __array_ufunc__ = None
 
     def _apply(self, op: str, x: object, y: object) -> Any:
         raise NotImplementedError

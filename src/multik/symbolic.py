@@ -97,7 +97,8 @@ class SymbolicTensor(Deferred):
         self.foldable = False
         #: Whether no symbolic tensor or Variable hides in a list, tuple or dict of ``args``.
         self.flat = not any(
-            isinstance(a, (list, tuple, dict)) and next(_leaves(a), None) is not None for a in args
+            isinstance(a, (list, tuple, dict, slice)) and next(_leaves(a), None) is not None
+            for a in args
         )
         #: Gradient nodes: the GradientGroup they belong to and their position in it.
         self.group: Any = None
@@ -107,6 +108,11 @@ class SymbolicTensor(Deferred):
         self.summarize = 3
         #: Whether the value depends on an unknown placeholder dimension (two probe runs).
         self.dynamic = len(probes) > 1
+        #: Whether the shape depends on fed values (slice bounds), not only on fed shapes.
+        self.value_dependent = False
+        #: False for a placeholder of unknown rank and what is computed from it: its static
+        #: shape is then unknown (int_shape and ndim give None), and it is probed as rank 1.
+        self.rank_known = True
 
     @property
     def ndim(self) -> int:
@@ -164,6 +170,8 @@ def operator_node(op: str, x: object, y: object) -> SymbolicTensor:
     if op in _UNARY_OPERATORS:
         return node("op", _unary_operator, (op, x), name=unique_name(op))
     if op == "getitem":
+        if symbolic_inputs(y):
+            return _value_dependent_getitem(x, y)
         return call(_getitem, x, y)
     return node("op", _operator, (op, x, y), name=unique_name(op))
 
@@ -172,9 +180,84 @@ _UNARY_OPERATORS = frozenset({"negative", "abs"})
 
 
 def _getitem(x: object, key: Any) -> Any:
-    """``x[key]`` with the framework's own indexing, as a tensor of the active backend."""
+    """``x[key]`` with the framework's own indexing, as a tensor of the active backend. Scalar
+    tensors in ``key`` (fed slice bounds) become Python ints where they have values; a compiler
+    that traces them (tf.function) slices with them as they are."""
     adapter = config.active_adapter()
-    return adapter.tensor(adapter.tensor(x)[key])
+    return adapter.tensor(adapter.tensor(x)[_concrete_key(adapter, key)])
+
+
+def _concrete_key(adapter: Any, key: Any) -> Any:
+    if isinstance(key, tuple):
+        return tuple(_concrete_key(adapter, k) for k in key)
+    if isinstance(key, slice):
+        return slice(*(_concrete_key(adapter, k) for k in (key.start, key.stop, key.step)))
+    if isinstance(key, adapter.native_types) and adapter._is_concrete(key):
+        return int(adapter._to_numpy(key))
+    return key
+
+
+def _value_dependent_getitem(x: object, key: Any) -> SymbolicTensor:
+    """``x[key]`` where ``key`` holds symbolic scalars (``x[:, 2:i]`` with ``i`` fed): the axes
+    they slice have unknown sizes, and the node's shape depends on fed values, so the graph
+    that holds it is not compiled where the compiler needs static shapes (``jax.jit``)."""
+    adapter = config.active_adapter()
+    elements = key if isinstance(key, tuple) else (key,)
+    for element in elements:
+        if isinstance(element, SymbolicTensor) and (element.ndim or 0) > 0:
+            raise UnsupportedError(
+                "indexing with a symbolic tensor of rank 1 or more is not supported; use "
+                "K.gather or K.batch_gather"
+            )
+    full = tuple(_without_symbols(e) for e in elements)
+    static = call(_getitem, x, full if isinstance(key, tuple) else full[0])
+    unknown = _sliced_axes(elements, len(_shape_of(x)))
+    shape = tuple(None if axis in unknown else d for axis, d in enumerate(static.shape))
+    probes = tuple(
+        adapter._probe_zeros(tuple(size if d is None else d for d in shape), static.dtype)
+        for size in PROBE_SIZES
+    )
+    tensor = SymbolicTensor(
+        "op", unique_name("getitem"), shape, static.dtype, probes, _getitem, (x, key)
+    )
+    tensor.value_dependent = True
+    return tensor
+
+
+def _without_symbols(element: Any) -> Any:
+    """A key element with symbolic slice bounds widened to the full axis and symbolic scalar
+    indices taken as 0 (the static shape is then right except on the sliced axes)."""
+    if isinstance(element, slice):
+        bounds = (element.start, element.stop, element.step)
+        return slice(*(None if isinstance(b, SymbolicTensor) else b for b in bounds))
+    return 0 if isinstance(element, SymbolicTensor) else element
+
+
+def _sliced_axes(elements: tuple[Any, ...], ndim: int) -> set[int]:
+    """The output axes of slices with symbolic bounds in a key of basic indexing."""
+    unknown, axis = set(), 0
+    for position, element in enumerate(elements):
+        if element is Ellipsis:
+            consumed = sum(1 for e in elements if e is not None and e is not Ellipsis)
+            axis += ndim - consumed
+        elif element is None:
+            axis += 1
+        elif isinstance(element, slice):
+            if any(isinstance(b, SymbolicTensor) for b in (element.start, element.stop)):
+                unknown.add(axis)
+            axis += 1
+        elif not isinstance(element, (int, np.integer, SymbolicTensor)):
+            raise UnsupportedError(
+                f"index element {position} ({element!r}) is not supported with symbolic "
+                "bounds; use ints, slices, None and ..."
+            )
+    return unknown
+
+
+def _shape_of(x: object) -> tuple[int | None, ...]:
+    if isinstance(x, SymbolicTensor):
+        return x.shape
+    return tuple(config.active_adapter().int_shape(x))
 
 
 # --------------------------------------------------------------------------- graph walking
@@ -187,6 +270,8 @@ def _leaves(value: Any) -> Iterator[Any]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _leaves(item)
+    elif isinstance(value, slice):
+        yield from _leaves((value.start, value.stop, value.step))
     elif isinstance(value, dict):
         for item in value.values():
             yield from _leaves(item)
@@ -200,6 +285,8 @@ def substitute(value: Any, replace: Callable[[Any], Any]) -> Any:
         return [substitute(item, replace) for item in value]
     if isinstance(value, tuple):
         return tuple(substitute(item, replace) for item in value)
+    if isinstance(value, slice):
+        return slice(*substitute((value.start, value.stop, value.step), replace))
     if isinstance(value, dict):
         return {key: substitute(item, replace) for key, item in value.items()}
     return value
@@ -418,6 +505,7 @@ def node(
         kwargs,
     )
     tensor.foldable = foldable
+    tensor.rank_known = all(t.rank_known for t in inputs)
     return tensor
 
 
@@ -451,6 +539,7 @@ def placeholder(
         raise UnsupportedError(
             "multik has no sparse or ragged tensors on any backend; use a dense placeholder"
         )
+    rank_known = shape is not None or ndim is not None
     shape = _placeholder_shape(shape, ndim)
     adapter = config.active_adapter()
     dtype = adapter.dtype_arg(dtype)
@@ -461,15 +550,14 @@ def placeholder(
     )
     tensor = SymbolicTensor("placeholder", name or unique_name("placeholder"), shape, dtype, probes)
     tensor.default = default
+    tensor.rank_known = rank_known
     return tensor
 
 
 def _placeholder_shape(shape: Any, ndim: int | None) -> tuple[int | None, ...]:
     if shape is None:
         if ndim is None:
-            raise InvalidArgumentError(
-                "K.placeholder needs a shape (e.g. (None, 784)) or an ndim (e.g. 2)"
-            )
+            return (None,)  # unknown rank, probed as rank 1
         if isinstance(ndim, bool) or not isinstance(ndim, (int, np.integer)) or ndim < 0:
             raise InvalidArgumentError(f"ndim must be a non-negative int, got {ndim!r}")
         return (None,) * int(ndim)

@@ -104,7 +104,7 @@ class Variable(TensorOperators):
         adapter = self._adapter
         try:
             if op == "getitem":
-                return adapter.tensor(x)[y]
+                return adapter._unshared(adapter.tensor(x)[y], x)
             if op in ("negative", "abs"):
                 return adapter._unary(op, adapter.tensor(x))
             return adapter._operator(op, x, y)

@@ -42,7 +42,7 @@ def int_shape(x: Any) -> tuple[int | None, ...]:
     try:
         return _adapter().int_shape(x)
     except SymbolicInput:
-        return x.shape
+        return x.shape if x.rank_known else None
 
 
 def ndim(x: Any) -> int:
@@ -50,7 +50,7 @@ def ndim(x: Any) -> int:
     try:
         return _adapter().ndim(x)
     except SymbolicInput:
-        return x.ndim
+        return x.ndim if x.rank_known else None
 
 
 def dtype(x: Any) -> str:

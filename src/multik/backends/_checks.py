@@ -139,3 +139,20 @@ def check_positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__") or operator.index(value) < 1:
         raise InvalidArgumentError(f"{what} must be a positive int, got {value!r}")
     return operator.index(value)
+
+
+def broadcast_shape(x: Sequence[int], y: Sequence[int], what: str) -> tuple[int, ...]:
+    """The shape ``x`` and ``y`` broadcast to (NumPy rules), or ShapeError naming both."""
+    if len(x) < len(y):
+        x = (1,) * (len(y) - len(x)) + tuple(x)
+    elif len(y) < len(x):
+        y = (1,) * (len(x) - len(y)) + tuple(y)
+    out = []
+    for a, b in zip(x, y):
+        if a != b and a != 1 and b != 1:
+            raise ShapeError(
+                f"{what}: shapes {tuple(x)} and {tuple(y)} do not broadcast (sizes {a} and {b} "
+                "differ and neither is 1)"
+            )
+        out.append(b if a == 1 else a)
+    return tuple(out)

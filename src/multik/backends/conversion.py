@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from multik import config, dtypes
+from multik.backends import _checks as checks
 from multik.backends import load_adapter
 from multik.backends._convert import framework_of, mismatch, numpy_input, python_to_numpy
 from multik.backends.primitives import Primitives, Tensor
-from multik.errors import InvalidArgumentError, SymbolicInput
+from multik.errors import DTypeError, InvalidArgumentError, SymbolicInput
 from multik.operators import Deferred
 from multik.variable import Variable
 
@@ -64,6 +65,36 @@ class Conversion(Primitives):
             "Variable, a NumPy array, or a Python number or list"
         )
 
+    def index_tensor(self, x: object) -> Tensor:
+        """Labels or indices as a native tensor. A 64-bit NumPy integer array on a backend that
+        cannot hold 64-bit integers now (JAX without x64) becomes int32 on the host when its
+        values fit, since the result does not depend on the indices' width; a value that does
+        not fit raises DTypeError naming it."""
+        if (
+            isinstance(x, (np.ndarray, np.generic))
+            and x.dtype.kind in "iu"
+            and x.dtype.itemsize == 8
+            and (reason := self._cannot_hold(dtypes.name_of(x.dtype)))
+        ):
+            array = numpy_input(x)
+            info = np.iinfo(np.int32)
+            outside = array[(array < info.min) | (array > info.max)] if array.size else array
+            if outside.size:
+                raise DTypeError(
+                    f"index value {outside.flat[0]} of a {array.dtype} array does not fit int32 "
+                    f"and the {self.name} backend cannot hold {array.dtype} now: {reason}"
+                )
+            return self._from_numpy(array.astype(np.int32))
+        return self.tensor(x)
+
+    def _cannot_hold(self, dtype: str) -> str:
+        """Why this backend cannot hold ``dtype`` now ("" when it can)."""
+        try:
+            self._check_dtype_supported(dtype)
+        except DTypeError as error:
+            return str(error)
+        return ""
+
     def read_variable(self, x: Variable) -> Tensor:
         """The current value of Variable ``x`` of this backend, in graph mode too."""
         if x.backend != self.name:
@@ -93,7 +124,7 @@ class Conversion(Primitives):
         if isinstance(x, (np.ndarray, np.generic)):
             array = numpy_input(x)
             if dtypes.name_of(array.dtype) != dtype:
-                array = load_adapter("numpy").cast(array, dtype)
+                array = load_adapter("numpy").cast_tensor(array, dtype)
             return array
         return None
 
@@ -132,13 +163,41 @@ class Conversion(Primitives):
             y = self.tensor(y)
             dtype = dtypes.result_type(None, self._dtype(y), x, config.floatx())
             x, y = self._weak_scalar(x, dtype), self._as(y, dtype)
+        elif (x_host := self._is_host(x, y)) != self._is_host(y, x):
+            x, y, dtype = self._host_operands(x, y, x_host)
         else:
             x, y = self.tensor(x), self.tensor(y)
             dtype = dtypes.result_type(self._dtype(x), self._dtype(y))
             x, y = self._as(x, dtype), self._as(y, dtype)
+        if (xs := self._shape(x)) != (ys := self._shape(y)):
+            checks.broadcast_shape(xs, ys, op)
         if op == "power" and dtypes.is_int(dtype):
             self._check_integer_exponent(y)
         return self._binary(op, x, y)
+
+    def _is_host(self, value: object, other: object) -> bool:
+        """Whether ``value`` is a caller's value rather than a tensor: a NumPy array or scalar or
+        a Python list. On the numpy backend a NumPy array is also the backend's tensor, so
+        there it counts as the caller's value only next to a Variable."""
+        if value.__class__ in self._native_exact:
+            return isinstance(other, Variable)
+        return isinstance(value, (np.ndarray, np.generic, list, tuple))
+
+    def _host_operands(self, x: object, y: object, host_first: bool) -> tuple[Tensor, Tensor, str]:
+        """A caller's value next to a tensor or Variable is weak, like a Python number, as in
+        tf_keras, which converts it to the tensor's dtype: ``float32 / np.array([2.0])`` is
+        float32. A float value next to an integer tensor gives floatx (where tf_keras raises).
+        ``host_first``: ``x`` is the caller's value."""
+        host, tensor = (x, y) if host_first else (y, x)
+        tensor = self.tensor(tensor)
+        kind = np.asarray(host).dtype.kind
+        if kind == "b":
+            dtype = self._dtype(tensor)
+        else:
+            example = 0.0 if kind in "fc" else 0
+            dtype = dtypes.result_type(self._dtype(tensor), None, example, config.floatx())
+        tensor, host = self._as(tensor, dtype), self.typed_tensor(host, dtype)
+        return (host, tensor, dtype) if host_first else (tensor, host, dtype)
 
     def _weak_scalar(self, value: float, dtype: str) -> Tensor:
         """A Python number as a scalar of ``dtype``; an int that does not fit is an error."""
@@ -156,18 +215,19 @@ class Conversion(Primitives):
 
     def _divide(self, x: object, y: object) -> Tensor:
         """True division; integer and bool operands divide in floatx."""
-        floatx = config.floatx()
-        if not is_python_number(x):
-            x = self.tensor(x)
-            if not dtypes.is_float(self._dtype(x)):
-                x = self._cast(x, floatx)
-        if not is_python_number(y):
-            y = self.tensor(y)
-            if not dtypes.is_float(self._dtype(y)):
-                y = self._cast(y, floatx)
-        x = float(x) if is_python_number(x) else x  # type: ignore[arg-type]
-        y = float(y) if is_python_number(y) else y  # type: ignore[arg-type]
+        x_host, y_host = self._is_host(x, y), self._is_host(y, x)
+        x = self._dividend(x) if not x_host else x
+        y = self._dividend(y) if not y_host else y
+        if x_host != y_host:  # a caller's NumPy array or list: weak, like a number
+            return self._op("divide", *self._host_operands(x, y, x_host)[:2])
         return self._op("divide", x, y)
+
+    def _dividend(self, x: object) -> object:
+        """An operand of true division: a Python number as a float, else a float tensor."""
+        if is_python_number(x):
+            return float(x)  # type: ignore[arg-type]
+        x = self.tensor(x)
+        return x if dtypes.is_float(self._dtype(x)) else self._cast(x, config.floatx())
 
     def _operator(self, op: str, x: object, y: object) -> Tensor:
         """A Python operator on tensors, Variables or numbers: ``op`` is a ``_binary`` op,

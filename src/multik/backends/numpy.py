@@ -7,6 +7,7 @@ import numpy as np
 from multik import dtypes
 from multik.backends.adapter import Adapter
 from multik.errors import UnsupportedError
+from multik.variable import Variable
 
 _BINARY = {
     "add": np.add,
@@ -68,10 +69,10 @@ class NumpyAdapter(Adapter):
         return ["cpu"]
 
     def _from_numpy(self, array):
-        return array
+        return array.copy()  # a result never shares memory with the caller's array
 
     def _to_numpy(self, x):
-        return np.asarray(x)
+        return np.array(x)  # a copy: the caller may write to it
 
     def _shape(self, x):
         return x.shape
@@ -155,6 +156,12 @@ class NumpyAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return np.where(condition, x, y)
+
+    def _unshared(self, result, source):
+        storage = source.value if isinstance(source, Variable) else source
+        if isinstance(storage, np.ndarray) and np.may_share_memory(result, storage):
+            return result.copy()
+        return result
 
     def _stop_gradient(self, x):
         return x

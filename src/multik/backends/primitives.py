@@ -39,6 +39,9 @@ class Primitives(abc.ABC):
     #: Whether a Variable's storage can be passed into a ``_compile``d function and be read and
     #: assigned there (tf.Variable); else its value goes in and the new value comes out.
     assigns_in_graph: ClassVar[bool] = False
+    #: Whether ``_compile`` can compile a graph whose shapes depend on fed values (a slice bound
+    #: fed through a placeholder): tf.function can; jax.jit cannot, so such a graph runs as it is.
+    compiles_value_dependent_shapes: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._native_exact = frozenset(self.native_types)
@@ -83,6 +86,13 @@ class Primitives(abc.ABC):
         does not depend on one)."""
         raise UnsupportedError(f"the {self.name} backend does not record gradients")
 
+    def _unshared(self, result: Tensor, source: object) -> Tensor:
+        """``result`` of a K function that may return a view of its input ``source`` (the
+        caller's argument): a copy if it shares memory with a NumPy array of the caller or with
+        a Variable's storage, which a multik result never does (frameworks with immutable
+        tensors need nothing)."""
+        return result
+
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""
         return None
@@ -95,11 +105,13 @@ class Primitives(abc.ABC):
 
     @abc.abstractmethod
     def _from_numpy(self, array: np.ndarray) -> Tensor:
-        """A native tensor with the values and the exact dtype of a NumPy array."""
+        """A native tensor with the values and the exact dtype of a NumPy array, sharing no memory
+        with it (the caller may write to the array later)."""
 
     @abc.abstractmethod
     def _to_numpy(self, x: Tensor) -> np.ndarray:
-        """A NumPy array (never a NumPy scalar) with the values and dtype of ``x``."""
+        """A new NumPy array (never a NumPy scalar, never sharing memory with ``x``) with the
+        values and dtype of ``x``."""
 
     @abc.abstractmethod
     def _shape(self, x: Tensor) -> tuple[int, ...]:

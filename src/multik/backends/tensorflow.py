@@ -90,6 +90,7 @@ class TensorFlowAdapter(Adapter):
     name = "tensorflow"
     native_types = (_EagerTensor, tf.Tensor, tf.Variable)
     assigns_in_graph = True
+    compiles_value_dependent_shapes = True
 
     def devices(self):
         return [device.name.replace("/device:", "") for device in tf.config.list_logical_devices()]

@@ -8,6 +8,7 @@ import torch
 from multik import config, dtypes
 from multik.backends import load_adapter
 from multik.backends.adapter import Adapter
+from multik.variable import Variable
 
 _TORCH_DTYPES = {
     "bool": torch.bool,
@@ -84,9 +85,12 @@ class TorchAdapter(Adapter):
         if array.dtype == dtypes.numpy_dtype("bfloat16"):
             return self._from_numpy(array.astype(np.float32)).to(torch.bfloat16)
         # from_numpy rejects negative strides and foreign byte order, and warns on read-only arrays.
-        array = np.require(array, array.dtype.newbyteorder("="), requirements="CW")
-        tensor = torch.from_numpy(array)
-        return tensor.to(torch.get_default_device())
+        native = np.require(array, array.dtype.newbyteorder("="), requirements="CW")
+        tensor = torch.from_numpy(native)
+        device = torch.get_default_device()
+        if device.type == "cpu" and np.may_share_memory(native, array):
+            return tensor.clone()  # a result never shares memory with the caller's array
+        return tensor.to(device)
 
     def _from_python(self, value):
         if not torch.compiler.is_compiling():
@@ -203,6 +207,15 @@ class TorchAdapter(Adapter):
 
     def _where(self, condition, x, y):
         return torch.where(condition, x, y)
+
+    def _unshared(self, result, source):
+        if (
+            isinstance(source, Variable)
+            and not torch.compiler.is_compiling()
+            and result.untyped_storage().data_ptr() == source.value.untyped_storage().data_ptr()
+        ):
+            return result.clone()  # a result never shares the Variable's storage
+        return result
 
     def _stop_gradient(self, x):
         return x.detach()

@@ -40,8 +40,14 @@ class IntrospectionFormulas(Conversion):
     # ----------------------------------------------------------------- cast
 
     def cast(self, x: object, dtype: object) -> Tensor:
-        x = self.tensor(x)
         target = self.dtype_arg(dtype)
+        host = self.host_array(x, target)  # NumPy and Python values are cast on the host
+        if host is not None:
+            return self._from_numpy(host)
+        return self._unshared(self.cast_tensor(self.tensor(x), target), x)
+
+    def cast_tensor(self, x: Tensor, target: str) -> Tensor:
+        """A native tensor ``x`` in dtype ``target`` by K.cast's rules."""
         source = self._dtype(x)
         if source == target:
             return x

@@ -60,7 +60,7 @@ class LossFormulas(Conversion):
         ignore_class: int | None = None,
     ) -> Tensor:
         output, result = self._float_input(output)
-        target = self.tensor(target)
+        target = self.index_tensor(target)
         shape = self._shape(output)
         if not shape:
             raise ShapeError("sparse_categorical_crossentropy needs output of rank 1 or more")

@@ -22,13 +22,13 @@ class ShapeFormulas(Conversion):
     # ----------------------------------------------------------------- shapes
 
     def reshape(self, x: object, shape: object) -> Tensor:
-        x = self.tensor(x)
+        source, x = x, self.tensor(x)
         if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
             shape = (shape,)
         elif not isinstance(shape, (list, tuple)):
             shape = tuple(self._host_value(shape).tolist())
         target = checks.resolve_reshape(self._shape(x), [self._static_int(d) for d in shape])
-        return self._reshape(x, target)
+        return self._unshared(self._reshape(x, target), source)
 
     def _static_int(self, value: object) -> object:
         if isinstance(value, (int, np.integer)):
@@ -43,19 +43,25 @@ class ShapeFormulas(Conversion):
         return self._to_numpy(self.tensor(value))
 
     def transpose(self, x: object) -> Tensor:
-        x = self.tensor(x)
-        return self._transpose(x, tuple(reversed(range(len(self._shape(x))))))
+        source, x = x, self.tensor(x)
+        return self._unshared(
+            self._transpose(x, tuple(reversed(range(len(self._shape(x)))))), source
+        )
 
     def permute_dimensions(self, x: object, pattern: Sequence[int]) -> Tensor:
-        x = self.tensor(x)
-        return self._transpose(x, checks.check_permutation(pattern, len(self._shape(x))))
+        source, x = x, self.tensor(x)
+        return self._unshared(
+            self._transpose(x, checks.check_permutation(pattern, len(self._shape(x)))), source
+        )
 
     def expand_dims(self, x: object, axis: int = -1) -> Tensor:
-        x = self.tensor(x)
-        return self._expand_dims(x, checks.normalize_insert_axis(axis, len(self._shape(x))))
+        source, x = x, self.tensor(x)
+        return self._unshared(
+            self._expand_dims(x, checks.normalize_insert_axis(axis, len(self._shape(x)))), source
+        )
 
     def squeeze(self, x: object, axis: int) -> Tensor:
-        x = self.tensor(x)
+        source, x = x, self.tensor(x)
         shape = self._shape(x)
         index = checks.normalize_axis(axis, len(shape))
         if shape[index] != 1:
@@ -63,7 +69,7 @@ class ShapeFormulas(Conversion):
                 f"cannot squeeze axis {axis} of a tensor of shape {shape}: its size is "
                 f"{shape[index]}, not 1"
             )
-        return self._squeeze(x, index)
+        return self._unshared(self._squeeze(x, index), source)
 
     def temporal_padding(self, x: object, padding: Sequence[int] = (1, 1)) -> Tensor:
         x = self.tensor(x)
@@ -86,7 +92,7 @@ class ShapeFormulas(Conversion):
         return self._pad(x, ((0, 0), (int(padding[0]), int(padding[1])), (0, 0)))
 
     def one_hot(self, indices: object, num_classes: int) -> Tensor:
-        indices = self.tensor(indices)
+        indices = self.index_tensor(indices)
         if not dtypes.is_int(self._dtype(indices)):
             raise DTypeError(
                 f"one_hot needs integer indices, got dtype {self._dtype(indices)}; "
@@ -104,7 +110,7 @@ class ShapeFormulas(Conversion):
 
     def batch_gather(self, reference: object, indices: object) -> Tensor:
         params = self.tensor(reference)
-        indices = self.tensor(indices)
+        indices = self.index_tensor(indices)
         if not dtypes.is_int(self._dtype(indices)):
             raise DTypeError(
                 f"batch_gather needs integer indices, got dtype {self._dtype(indices)}"

@@ -26,10 +26,10 @@ class StateFormulas(Conversion):
     # ----------------------------------------------------------------- graph helpers
 
     def stop_gradient(self, variables: object) -> Tensor:
-        return self._stop_gradient(self.tensor(variables))
+        return self._unshared(self._stop_gradient(self.tensor(variables)), variables)
 
     def print_tensor(self, x: object, message: str = "", summarize: int = 3) -> Tensor:
-        x = self.tensor(x)
+        original, x = x, self.tensor(x)
         if not self._is_concrete(x):
             raise UnsupportedError(
                 f"K.print_tensor cannot print inside a compiled {self.name} function (the value "
@@ -37,4 +37,4 @@ class StateFormulas(Conversion):
                 "K.print_tensor on a symbolic tensor, which prints each time K.function runs"
             )
         print(format_printed(message, self._to_numpy(x), summarize))
-        return x
+        return self._unshared(x, original)
