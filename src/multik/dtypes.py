@@ -61,11 +61,16 @@ def _canonical_slow(dtype: object) -> str:
     raise DTypeError(f"{dtype!r} is not a dtype; valid names: {', '.join(DTYPES)}")
 
 
+#: The C names TensorFlow (and so tf_keras's K.cast) also accepts.
+_ALIASES = {"float": "float32", "double": "float64", "half": "float16"}
+
+
 def _name_of(dtype: object) -> str | None:
     if dtype is None:
         return None  # np.dtype(None) would mean float64
     if isinstance(dtype, str):
-        return dtype.strip()
+        name = dtype.strip()
+        return _ALIASES.get(name, name)
     name = getattr(dtype, "name", None)  # numpy and TensorFlow dtypes
     if isinstance(name, str) and not isinstance(dtype, type):
         return name
@@ -180,6 +185,20 @@ def result_type(
     if isinstance(scalar, int):
         return "int32" if tensor == "bool" else tensor
     return tensor if tensor in FLOATS else floatx
+
+
+#: The largest finite value of each float dtype.
+_FLOAT_MAX = {
+    "float16": 65504.0,
+    "bfloat16": 3.3895313892515355e38,
+    "float32": 3.4028234663852886e38,
+}
+
+
+def beyond_range(value: float, dtype: str) -> bool:
+    """Whether the Python float ``value`` overflows the float dtype ``dtype`` (to +-inf)."""
+    limit = _FLOAT_MAX.get(dtype)
+    return limit is not None and abs(value) > limit and value == value
 
 
 @functools.cache

@@ -52,6 +52,11 @@ class AxisError(InvalidArgumentError, IndexError):
     """An axis out of range, repeated, or of the wrong type; also an ``IndexError`` like NumPy's."""
 
 
+class IndexRangeError(InvalidArgumentError, IndexError):
+    """An index outside the axis it indexes (``variable[5]`` of 3 elements); an ``IndexError``
+    like Python's, so iteration over a Variable ends where it should."""
+
+
 class ShapeError(InvalidArgumentError):
     """Shapes that the operation cannot combine (dot, reshape, squeeze of a non-1 axis, ...)."""
 

@@ -160,8 +160,7 @@ def _operator(op: str, x: object, y: object) -> Any:
 
 
 def _unary_operator(op: str, x: object) -> Any:
-    adapter = config.active_adapter()
-    return adapter._unary(op, adapter.tensor(x))
+    return config.active_adapter().unary_operator(op, x)
 
 
 def operator_node(op: str, x: object, y: object) -> SymbolicTensor:
@@ -184,7 +183,7 @@ def _getitem(x: object, key: Any) -> Any:
     tensors in ``key`` (fed slice bounds) become Python ints where they have values; a compiler
     that traces them (tf.function) slices with them as they are."""
     adapter = config.active_adapter()
-    return adapter.tensor(adapter.tensor(x)[_concrete_key(adapter, key)])
+    return adapter.getitem(x, _concrete_key(adapter, key))
 
 
 def _concrete_key(adapter: Any, key: Any) -> Any:

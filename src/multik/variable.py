@@ -104,9 +104,9 @@ class Variable(TensorOperators):
         adapter = self._adapter
         try:
             if op == "getitem":
-                return adapter._unshared(adapter.tensor(x)[y], x)
+                return adapter.getitem(x, y)
             if op in ("negative", "abs"):
-                return adapter._unary(op, adapter.tensor(x))
+                return adapter.unary_operator(op, x)
             return adapter._operator(op, x, y)
         except SymbolicInput:
             return defer_operator(op, x, y)

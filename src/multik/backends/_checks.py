@@ -10,7 +10,9 @@ import functools
 import operator
 from collections.abc import Sequence
 
-from multik.errors import AxisError, InvalidArgumentError, ShapeError
+import numpy as np
+
+from multik.errors import AxisError, IndexRangeError, InvalidArgumentError, ShapeError
 
 __all__ = [
     "normalize_axes",
@@ -70,6 +72,8 @@ def normalize_axes(axis: object, ndim: int) -> tuple[int, ...] | None:
         return None
     if isinstance(axis, list):
         axis = tuple(axis)
+    elif isinstance(axis, np.ndarray) and axis.ndim == 0 and axis.dtype.kind in "iu":
+        axis = int(axis)  # tf_keras takes NumPy ints as axes
     for item in axis if isinstance(axis, tuple) else (axis,):
         _as_int(item, "axis")  # before the cache, which would take 1.0 or True for 1
     try:
@@ -139,6 +143,32 @@ def check_positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__") or operator.index(value) < 1:
         raise InvalidArgumentError(f"{what} must be a positive int, got {value!r}")
     return operator.index(value)
+
+
+def check_basic_index(key: object, shape: Sequence[int]) -> None:
+    """Integer indices of a basic-indexing ``key`` must be inside the axes they index."""
+    elements = key if isinstance(key, tuple) else (key,)
+    if any(e is Ellipsis for e in elements):
+        before = elements[: elements.index(Ellipsis)]
+        after = elements[elements.index(Ellipsis) + 1 :]
+        explicit = sum(1 for e in elements if e is not None and e is not Ellipsis)
+        elements = (*before, *[slice(None)] * (len(shape) - explicit), *after)
+    axis = 0
+    for element in elements:
+        if element is None:
+            continue
+        if isinstance(element, (int, np.integer)) and not isinstance(element, bool):
+            if axis >= len(shape):
+                raise IndexRangeError(
+                    f"too many indices for a tensor of shape {tuple(shape)}: {key!r}"
+                )
+            if not -shape[axis] <= element < shape[axis]:
+                raise IndexRangeError(
+                    f"index {element} is out of range for axis {axis} of size {shape[axis]}"
+                )
+        elif not isinstance(element, slice):
+            return  # advanced indexing: the framework checks it
+        axis += 1
 
 
 def broadcast_shape(x: Sequence[int], y: Sequence[int], what: str) -> tuple[int, ...]:

@@ -15,12 +15,17 @@ _INT32 = np.iinfo(np.int32)
 _FRAMEWORK_OF_MODULE = {"tensorflow": "tensorflow", "torch": "torch", "jax": "jax", "jaxlib": "jax"}
 
 
-def python_to_numpy(value: object, floatx: str) -> np.ndarray:
-    """A NumPy array for a Python scalar or nested list/tuple, with multik's default dtypes."""
+def python_array(value: object) -> np.ndarray:
+    """``np.asarray`` of a Python scalar or nested list/tuple; ragged nesting is an error."""
     try:
-        array = np.asarray(value)
+        return np.asarray(value)
     except (ValueError, TypeError) as exc:
         raise InvalidArgumentError(f"cannot convert {value!r} to a tensor: {exc}") from exc
+
+
+def python_to_numpy(value: object, floatx: str) -> np.ndarray:
+    """A NumPy array for a Python scalar or nested list/tuple, with multik's default dtypes."""
+    array = python_array(value)
     kind = array.dtype.kind
     if kind == "b":
         return array
@@ -40,9 +45,12 @@ def python_to_numpy(value: object, floatx: str) -> np.ndarray:
 
 
 def numpy_input(array: np.ndarray | np.generic) -> np.ndarray:
-    """A NumPy array input, checked to have a dtype multik supports; its dtype is kept."""
+    """A NumPy array input, checked to have a dtype multik supports; its dtype is kept, in the
+    machine's byte order (frameworks reject big-endian arrays on little-endian machines)."""
     array = np.asarray(array)
     dtypes.canonical(array.dtype)
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
     return array
 
 

@@ -8,12 +8,20 @@ rule (the JAX/Keras 3 lattice, Python numbers weak).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from multik import config, dtypes
 from multik.backends import _checks as checks
 from multik.backends import load_adapter
-from multik.backends._convert import framework_of, mismatch, numpy_input, python_to_numpy
+from multik.backends._convert import (
+    framework_of,
+    mismatch,
+    numpy_input,
+    python_array,
+    python_to_numpy,
+)
 from multik.backends.primitives import Primitives, Tensor
 from multik.errors import DTypeError, InvalidArgumentError, SymbolicInput
 from multik.operators import Deferred
@@ -117,7 +125,7 @@ class Conversion(Primitives):
         """A Python value or NumPy array as a NumPy array in ``dtype`` (K.cast rules; Python
         integers must fit); None for anything else."""
         if isinstance(x, (bool, int, float, list, tuple)):
-            array = np.asarray(x)
+            array = python_array(x)
             if array.dtype.kind in "iu" and dtype != "bool":
                 self._check_fits(array, dtype)
             x = array
@@ -171,6 +179,8 @@ class Conversion(Primitives):
             x, y = self._as(x, dtype), self._as(y, dtype)
         if (xs := self._shape(x)) != (ys := self._shape(y)):
             checks.broadcast_shape(xs, ys, op)
+        if op == "power" and dtype == "bool":
+            raise DTypeError("bool ** bool is not defined; cast to an int or float dtype first")
         if op == "power" and dtypes.is_int(dtype):
             self._check_integer_exponent(y)
         return self._binary(op, x, y)
@@ -198,6 +208,28 @@ class Conversion(Primitives):
             dtype = dtypes.result_type(self._dtype(tensor), None, example, config.floatx())
         tensor, host = self._as(tensor, dtype), self.typed_tensor(host, dtype)
         return (host, tensor, dtype) if host_first else (tensor, host, dtype)
+
+    def unary_operator(self, op: str, x: object) -> Tensor:
+        """``-x`` (op 'negative') or ``abs(x)`` of a tensor or Variable, the same on every
+        backend: unsigned negation wraps (``-uint8(2)`` is 254), the absolute value of bool and
+        unsigned integers is the value itself, and bool cannot be negated."""
+        original, x = x, self.tensor(x)
+        dtype = self._dtype(x)
+        if op == "negative" and dtype == "bool":
+            raise DTypeError("cannot negate a bool tensor; use K.cast or logical operations")
+        if dtype == "bool" or dtype.startswith("uint"):
+            if op == "abs":
+                return self._unshared(x, original)
+            return self._binary("subtract", self._scalar(0, dtype), x)
+        return self._unary(op, x)
+
+    def getitem(self, x: object, key: Any) -> Tensor:
+        """``x[key]`` (Python indexing of a Variable): integer indices are checked against the
+        shape (IndexRangeError: JAX would clamp them), and the result is a tensor that shares
+        no memory with the Variable (a 0-d array on numpy, not a NumPy scalar)."""
+        tensor = self.tensor(x)
+        checks.check_basic_index(key, self._shape(tensor))
+        return self._unshared(self.tensor(tensor[key]), x)
 
     def _weak_scalar(self, value: float, dtype: str) -> Tensor:
         """A Python number as a scalar of ``dtype``; an int that does not fit is an error."""

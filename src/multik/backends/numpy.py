@@ -53,6 +53,11 @@ _UNARY = {
 }
 
 
+def _native(dtype: np.dtype) -> np.dtype:
+    """``dtype`` in the machine's byte order: NumPy's reductions refuse ``dtype=">i4"``."""
+    return dtype if dtype.isnative else dtype.newbyteorder("=")
+
+
 def _array(value: np.ndarray | np.generic) -> np.ndarray:
     """A full reduction gives a NumPy scalar; K results are always arrays."""
     return value if value.__class__ is np.ndarray else np.asarray(value)
@@ -105,10 +110,10 @@ class NumpyAdapter(Adapter):
             return x.astype(dtypes.numpy_dtype(dtype))
 
     def _sum(self, x, axes, keepdims):
-        return _array(np.add.reduce(x, axis=axes, dtype=x.dtype, keepdims=keepdims))
+        return _array(np.add.reduce(x, axis=axes, dtype=_native(x.dtype), keepdims=keepdims))
 
     def _prod(self, x, axes, keepdims):
-        return _array(np.multiply.reduce(x, axis=axes, dtype=x.dtype, keepdims=keepdims))
+        return _array(np.multiply.reduce(x, axis=axes, dtype=_native(x.dtype), keepdims=keepdims))
 
     def _max(self, x, axes, keepdims):
         return _array(np.maximum.reduce(x, axis=axes, keepdims=keepdims))
@@ -117,10 +122,10 @@ class NumpyAdapter(Adapter):
         return _array(np.minimum.reduce(x, axis=axes, keepdims=keepdims))
 
     def _cumsum(self, x, axis):
-        return np.cumsum(x, axis=axis, dtype=x.dtype)
+        return np.cumsum(x, axis=axis, dtype=_native(x.dtype))
 
     def _cumprod(self, x, axis):
-        return np.cumprod(x, axis=axis, dtype=x.dtype)
+        return np.cumprod(x, axis=axis, dtype=_native(x.dtype))
 
     def _reshape(self, x, shape):
         return np.reshape(x, shape)
@@ -182,7 +187,7 @@ class NumpyAdapter(Adapter):
         if x.size == 0:
             return x
         # The shared formula, computed in place: two temporaries fewer on large inputs.
-        out = np.subtract(x, np.max(x, axis=axes, keepdims=True))
+        out = _array(np.subtract(x, np.max(x, axis=axes, keepdims=True)))
         np.exp(out, out=out)
         out /= np.sum(out, axis=axes, keepdims=True)
         return out

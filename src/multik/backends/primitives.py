@@ -11,12 +11,13 @@ themselves are written once, over these primitives, in ``multik.backends.formula
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from multik import config
+from multik import config, dtypes
 from multik.backends.xp import Namespace
 from multik.errors import UnsupportedError
 
@@ -247,6 +248,10 @@ class Primitives(abc.ABC):
     # ----------------------------------------------------------------- defaults built on primitives
 
     def _scalar(self, value: float, dtype: str) -> Tensor:
+        """A scalar of ``dtype``; a Python float beyond a float dtype's range is +-inf there
+        (PyTorch would raise, NumPy and TensorFlow warn)."""
+        if value.__class__ is float and dtypes.beyond_range(value, dtype):
+            value = math.copysign(math.inf, value)
         return self._full((), value, dtype)
 
     def _as(self, x: Tensor, dtype: str) -> Tensor:

@@ -12,6 +12,7 @@ from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
 from multik.backends.adapter import Adapter
+from multik.variable import Variable
 
 # multik's Python is static (no tensor-dependent control flow): AutoGraph must leave it as it is,
 # as it does Keras and tf_keras, instead of rewriting it (and warning) on every trace.
@@ -82,6 +83,25 @@ _MAGNITUDE_MASK = {
     tf.float32: tf.constant(0x7FFFFFFF, tf.int32),
     tf.float64: tf.constant(0x7FFFFFFFFFFFFFFF, tf.int64),
 }
+
+
+def _convert_variable(value: Variable, dtype=None, name=None, as_ref=False):
+    """How TensorFlow converts a multik Variable: only to an explicitly requested dtype equal to
+    its own. TensorFlow's operators convert without one (or to the other operand's dtype, which
+    would truncate: ``int32_tensor * [.5, 1.5]`` gave ``[0, 1]``); refusing makes them fall back
+    to the Variable's reflected operator, which promotes as multik does everywhere."""
+    if value.backend == "tensorflow" and dtype is not None:
+        storage = value.value
+        if tf.as_dtype(dtype) == storage.dtype:
+            return storage.read_value()
+    raise TypeError(
+        f"TensorFlow cannot take multik Variable {value.name!r} ({value.dtype}, {value.backend} "
+        "backend) directly: use K functions and operators, or its value (variable.value is the "
+        "framework's own variable)"
+    )
+
+
+tf.register_tensor_conversion_function(Variable, _convert_variable)
 
 
 class TensorFlowAdapter(Adapter):

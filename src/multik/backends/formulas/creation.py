@@ -63,6 +63,8 @@ class CreationFormulas(Conversion):
     def _shape_arg(shape: object) -> tuple[int, ...]:
         if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
             shape = (shape,)
+        elif isinstance(shape, np.ndarray) and shape.ndim == 1 and shape.dtype.kind in "iu":
+            shape = tuple(shape.tolist())  # tf_keras takes a NumPy shape vector
         if not isinstance(shape, (list, tuple)) or any(
             isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0 for d in shape
         ):
@@ -76,6 +78,8 @@ class CreationFormulas(Conversion):
         return self._fill_variable(shape, 1, dtype, name)
 
     def eye(self, size: object, dtype: object = None, name: str | None = None) -> Variable:
+        if isinstance(size, (list, tuple)) and len(size) != 2:
+            raise ShapeError(f"eye takes a size n or a pair (n, m), got {size!r}")
         rows, columns = (size, size) if not isinstance(size, (list, tuple)) else tuple(size)
         rows, columns = self._shape_arg((rows, columns))
         x = self._eye(rows, columns, self.dtype_arg(dtype))

@@ -6,6 +6,7 @@ import numpy as np
 
 from multik import dtypes
 from multik.backends.conversion import Conversion, Tensor
+from multik.errors import DTypeError
 from multik.variable import Variable
 
 
@@ -40,6 +41,8 @@ class IntrospectionFormulas(Conversion):
     # ----------------------------------------------------------------- cast
 
     def cast(self, x: object, dtype: object) -> Tensor:
+        if dtype is None:
+            raise DTypeError("K.cast needs a dtype, e.g. K.cast(x, 'float32'); got None")
         target = self.dtype_arg(dtype)
         host = self.host_array(x, target)  # NumPy and Python values are cast on the host
         if host is not None:

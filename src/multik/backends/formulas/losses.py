@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from multik import config
 from multik.backends import _checks as checks
 from multik.backends.conversion import Conversion, Tensor
-from multik.errors import (
-    ShapeError,
-)
+from multik.errors import InvalidArgumentError, ShapeError
 
 
 class LossFormulas(Conversion):
@@ -75,11 +75,11 @@ class LossFormulas(Conversion):
                 f"sparse_categorical_crossentropy: target of shape {self._shape(target)} does "
                 f"not hold one label per row of output {shape} (class axis last)"
             )
+        self._check_labels(target, classes, ignore_class)
         labels = self._reshape(self.cast(target, "int32"), shape[:-1])
         if ignore_class is not None:
             keep = self._op("not_equal", labels, int(ignore_class))
             labels = self._where(keep, labels, self._scalar(0, "int32"))
-        self._check_index_range(labels, classes, "sparse_categorical_crossentropy labels")
         if not from_logits:
             output = self._unary("log", self._clip_probabilities(output))
         log_p = self._log_softmax(output, (len(shape) - 1,))
@@ -94,7 +94,32 @@ class LossFormulas(Conversion):
         )
         if ignore_class is not None:
             loss = self._where(keep, loss, self._scalar(0, self._dtype(loss)))
+        if len(shape) == 1 and self._shape(target):
+            loss = self._reshape(loss, (1,))  # one row, as tf_keras shapes it: (1,)
         return self._as(loss, result)
+
+    def _check_labels(self, target: Tensor, classes: int, ignore_class: int | None) -> None:
+        """Labels must be finite and in [0, classes) (or equal ``ignore_class``), checked
+        before they are cast to int32, which would map NaN to 0 and wrap 2**32 + 1 to 1. A
+        compiled function cannot look at values: there, as in TensorFlow's graphs, the check
+        is skipped and an out-of-range label gives a zero one-hot row."""
+        if not self._is_concrete(target):
+            return
+        values = self._to_numpy(target)
+        if values.dtype.kind == "f":
+            if not np.isfinite(values).all():
+                raise InvalidArgumentError(
+                    "sparse_categorical_crossentropy labels must be finite class indices, got "
+                    f"{values[~np.isfinite(values)].flat[0]}"
+                )
+            values = np.trunc(values)
+        if ignore_class is not None:
+            values = values[values != ignore_class]
+        if values.size and (values.min() < 0 or values.max() >= classes):
+            raise InvalidArgumentError(
+                f"sparse_categorical_crossentropy labels: indices must be in [0, {classes}), got "
+                f"values from {values.min()} to {values.max()}"
+            )
 
     def binary_crossentropy(
         self, target: object, output: object, from_logits: bool = False
@@ -102,6 +127,11 @@ class LossFormulas(Conversion):
         target, output, result = self._loss_operands(target, output)
         xp = self.xp
         t = xp(target)
+        if from_logits and self._shape(target) != self._shape(output):
+            raise ShapeError(
+                "binary_crossentropy with from_logits=True needs target and output of the same "
+                f"shape (as tf_keras), got {self._shape(target)} and {self._shape(output)}"
+            )
         if from_logits:
             z = xp(output)
             bce = xp.maximum(z, 0) - z * t + xp.log1p(xp.exp(-abs(z)))

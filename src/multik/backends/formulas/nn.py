@@ -5,6 +5,7 @@ from __future__ import annotations
 from multik import config, dtypes
 from multik.backends import _checks as checks
 from multik.backends.conversion import Conversion, Tensor
+from multik.errors import DTypeError
 
 
 class NNFormulas(Conversion):
@@ -25,7 +26,9 @@ class NNFormulas(Conversion):
     ) -> Tensor:
         x = self.tensor(x)
         result = self._dtype(x)
-        if alpha == 0 and max_value is None and threshold == 0 and result != "bool":
+        if result == "bool":
+            raise DTypeError("relu takes numbers, not bool (as tf_keras); cast with K.cast first")
+        if alpha == 0 and max_value is None and threshold == 0:
             return self._unary("relu", x)
         for value in (alpha, threshold, max_value):
             if value is not None and value != 0:
@@ -49,8 +52,10 @@ class NNFormulas(Conversion):
             positive = self._binary("maximum", capped, zero)
         if alpha == 0:
             return positive
+        # threshold - x, without a float 0.0 threshold turning integer input into floats.
+        negative = self._unary("negative", x)
         below = self._binary(
-            "maximum", self._op("subtract", self._unary("negative", x), -threshold), zero
+            "maximum", negative if threshold == 0 else self._op("add", negative, threshold), zero
         )
         return self._binary("subtract", positive, self._op("multiply", below, alpha))
 

@@ -141,6 +141,8 @@ class ShapeFormulas(Conversion):
         return self._reshape(gathered, (*i_shape, *p_shape[batch + 1 :]))
 
     def _check_index_range(self, indices: Tensor, size: int, what: str) -> None:
+        if size == 0 and checks.size_of(self._shape(indices)):
+            raise InvalidArgumentError(f"{what}: cannot take indices from an empty axis")
         if not self._is_concrete(indices):
             return
         values = self._to_numpy(indices)
