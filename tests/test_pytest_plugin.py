@@ -5,6 +5,9 @@ bad name, and isolation between tests."""
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -234,3 +237,15 @@ def test_K_through_getfixturevalue_says_how_to_request_it(pytester):
     result = run(pytester, "--multik-backends=numpy")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the K fixture is parametrized by the multik plugin*"])
+
+
+def test_loading_the_plugin_imports_no_framework(tmp_path):
+    # The plugin loads in every pytest run wherever multik is installed, so it must stay light.
+    script = (
+        "import sys, multik.testing.pytest_plugin, multik.cli\n"
+        "heavy = {'tensorflow', 'torch', 'jax', 'tf_keras', 'keras', 'libcst'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
