@@ -86,15 +86,17 @@ def test_scan_lists_functions_with_lines_and_status(legacy, capsys):
     assert rows["frobnicate"].endswith("line 10  (not a Keras 2 backend function)")
     flags = [line.strip() for line in lines if line.startswith(("  !", "  ~"))]
     assert [flag.split(":")[0] for flag in flags] == [
+        "! line 2",
         "~ line 7",
         "! line 8",
         "! line 9",
         "! line 14",
     ]
-    assert flags[0].startswith("~ line 7: K.tf.batch_gather: --rewrite maps K.tf.batch_gather")
-    assert flags[1].startswith('! line 8: K.backend() == "tensorflow": compares K.backend()')
-    assert flags[2].startswith("! line 9: tf.clip_by_value: TensorFlow API")
-    assert flags[3].startswith("! line 14: K.get_session: a TensorFlow 1 session")
+    assert flags[0].startswith("! line 2: import tensorflow as tf: imports TensorFlow, which")
+    assert flags[1].startswith("~ line 7: K.tf.batch_gather: --rewrite maps K.tf.batch_gather")
+    assert flags[2].startswith('! line 8: K.backend() == "tensorflow": compares K.backend()')
+    assert flags[3].startswith("! line 9: tf.clip_by_value: TensorFlow API")
+    assert flags[4].startswith("! line 14: K.get_session: a TensorFlow 1 session")
     assert "Verdict: not portable by changing the imports alone" in out
 
 
@@ -128,6 +130,7 @@ def test_scan_json(legacy, capsys):
         "unsupported": {},
     }
     assert [(f["line"], f["kind"], f["fixed_by_rewrite"]) for f in file["flags"]] == [
+        (2, "tf-import", False),
         (7, "k-tf-mapped", True),
         (8, "backend-check", False),
         (9, "tf", False),
@@ -159,6 +162,14 @@ def test_k_tf_batch_gather_alone_is_fixed_by_the_rewrite(tmp_path, capsys):
     path = tmp_path / "gather.py"
     path.write_text("from keras import backend as K\nK.tf.batch_gather([1, 2], [0])\n")
     assert port(capsys, path)[0] == 0
+
+
+def test_an_unused_tensorflow_import_is_flagged(tmp_path, capsys):
+    path = tmp_path / "unused.py"
+    path.write_text("import tensorflow as tf\nfrom keras import backend as K\nK.sum([1.0])\n")
+    status, out, _ = port(capsys, path)
+    assert status == 1
+    assert "  ! line 1: import tensorflow as tf: imports TensorFlow, which every backend" in out
 
 
 @pytest.mark.parametrize(

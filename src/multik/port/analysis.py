@@ -13,6 +13,7 @@ from multik.port.names import (
     TENSORFLOW,
     TF_EQUIVALENTS,
     Bindings,
+    dotted,
     from_module,
     root_name,
     split_legacy,
@@ -47,6 +48,10 @@ _MESSAGES = {
     "('numpy', 'tensorflow', 'torch' or 'jax'), so which branch runs changes with the backend",
     "tf-session": "a TensorFlow 1 session: use K.function, K.eval or K.get_value instead",
     "star-import": "star import of the backend: the K functions used through it are not listed",
+    "tf-import": "imports TensorFlow, which every backend then needs installed: remove it once "
+    "nothing else uses it",
+    "tf-import-chains": "imports TensorFlow only to reach its Keras backend: --rewrite replaces it "
+    "with import multik.backend",
 }
 
 
@@ -80,6 +85,8 @@ class _Visitor(cst.CSTVisitor):
         super().__init__()
         self.analysis = analysis
         self.bindings = analysis.bindings
+        #: (local name, import node) for each name an import binds to TensorFlow.
+        self.tensorflow_imports: list[tuple[str, cst.CSTNode]] = []
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
@@ -97,14 +104,35 @@ class _Visitor(cst.CSTVisitor):
         if len(code) > _CODE_WIDTH:
             code = code[: _CODE_WIDTH - 3] + "..."
         message = _MESSAGES[kind].format(**names)
-        flag = Flag(self._line(node), kind, code, message, kind == "k-tf-mapped")
-        self.analysis.flags.append(flag)
+        fixed = kind in ("k-tf-mapped", "tf-import-chains")
+        self.analysis.flags.append(Flag(self._line(node), kind, code, message, fixed))
+
+    def _note_tensorflow_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            local = dotted(alias.asname.name if alias.asname else alias.name)  # type: ignore[arg-type]
+            assert local is not None
+            local = local.split(".")[0]
+            path = self.bindings.get(local, "")
+            if path.split(".")[0] == TENSORFLOW and split_legacy(path) is None:
+                self.tensorflow_imports.append((local, node))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """Flag each import of TensorFlow, now that every use is counted: --rewrite replaces
+        those only used to reach the legacy backend (``tf.keras.backend.sum``); the others
+        keep TensorFlow a dependency."""
+        for local, node in self.tensorflow_imports:
+            chains_only = self.analysis.chain_roots[local] and not self.analysis.other_uses[local]
+            self._flag("tf-import-chains" if chains_only else "tf-import", node)
 
     # Imports: names imported from a legacy module are uses (a missing one fails at import).
     def visit_Import(self, node: cst.Import) -> bool:
+        self._note_tensorflow_import(node)
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self._note_tensorflow_import(node)
         found = split_legacy(from_module(node))
         if found is None or found[1]:
             return False
