@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from multik.backends import load_adapter
 from multik.testing import selection, test_backends
 
 pytest_plugins = ["pytester"]
@@ -28,6 +29,15 @@ def _plugin_args() -> list[str]:
     before the entry point existed has none)."""
     points = importlib.metadata.entry_points(group="pytest11")
     return [] if any(p.value == PLUGIN for p in points) else ["-p", PLUGIN]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _frameworks_imported_out_here():
+    """Import the frameworks the sample runs use in this process first: pytester drops the
+    modules an inline run imported, and JAX or PyTorch imported a second time aborts."""
+    for name in ("numpy", SECOND):
+        if name is not None:
+            load_adapter(name)
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
