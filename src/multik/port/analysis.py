@@ -13,7 +13,7 @@ from multik.port.names import (
     TENSORFLOW,
     TF_EQUIVALENTS,
     Bindings,
-    dotted,
+    bound_name,
     from_module,
     root_name,
     split_legacy,
@@ -111,9 +111,7 @@ class _Visitor(cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            local = dotted(alias.asname.name if alias.asname else alias.name)  # type: ignore[arg-type]
-            assert local is not None
-            local = local.split(".")[0]
+            local = bound_name(alias)
             path = self.bindings.get(local, "")
             if path.split(".")[0] == TENSORFLOW and split_legacy(path) is None:
                 self.tensorflow_imports.append((local, node))

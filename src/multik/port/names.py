@@ -15,6 +15,7 @@ __all__ = [
     "TENSORFLOW",
     "TF_EQUIVALENTS",
     "Bindings",
+    "bound_name",
     "dotted",
     "from_module",
     "is_legacy_module",
@@ -45,6 +46,15 @@ def dotted(node: cst.CSTNode | None) -> str | None:
         base = dotted(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
+
+
+def bound_name(alias: cst.ImportAlias) -> str:
+    """The name an import alias binds: ``K`` for ``backend as K``, ``keras`` for
+    ``import keras.backend``."""
+    node = alias.asname.name if alias.asname is not None else alias.name
+    name = dotted(node)
+    assert name is not None
+    return name.split(".")[0]
 
 
 def root_name(node: cst.Attribute) -> str:
@@ -113,11 +123,8 @@ class _ImportCollector(cst.CSTVisitor):
         for alias in node.names:
             full = dotted(alias.name)
             assert full is not None
-            if alias.asname is not None:
-                self.bindings[_as_name(alias)] = full
-            else:
-                root = full.split(".")[0]
-                self.bindings[root] = root
+            local = bound_name(alias)
+            self.bindings[local] = full if alias.asname is not None else local
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
@@ -125,15 +132,5 @@ class _ImportCollector(cst.CSTVisitor):
         if module is None or isinstance(node.names, cst.ImportStar):
             return False
         for alias in node.names:
-            name = dotted(alias.name)
-            local = _as_name(alias) if alias.asname is not None else name
-            assert local is not None
-            self.bindings[local] = f"{module}.{name}"
+            self.bindings[bound_name(alias)] = f"{module}.{dotted(alias.name)}"
         return False
-
-
-def _as_name(alias: cst.ImportAlias) -> str:
-    assert alias.asname is not None
-    name = dotted(alias.asname.name)  # type: ignore[arg-type]
-    assert name is not None
-    return name

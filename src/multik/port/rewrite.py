@@ -22,6 +22,7 @@ from multik.port.analysis import Analysis, analyze
 from multik.port.names import (
     MULTIK_MODULE,
     TF_EQUIVALENTS,
+    bound_name,
     dotted,
     from_module,
     is_legacy_module,
@@ -98,7 +99,7 @@ class _Rewriter(cst.CSTTransformer):
         names = []
         for alias in updated_node.names:
             full = dotted(alias.name)
-            local = _local(alias)
+            local = bound_name(alias)
             if alias.asname is not None and is_legacy_module(full):
                 names.append(alias.with_changes(name=_multik_expr()))  # import keras.backend as K
             elif local in self.replaceable:
@@ -122,7 +123,7 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         kept, moved, added = [], [], []
         for alias in updated_node.names:
-            local = _local(alias)
+            local = bound_name(alias)
             if is_legacy_module(f"{module}.{dotted(alias.name)}"):
                 moved.append(alias)  # from keras import backend as K
             elif local in self.replaceable:
@@ -169,11 +170,3 @@ def _keep_last_comma(
     """``kept`` (a subset of ``original``) ending as ``original`` ended: with its last comma
     (a trailing comma inside parentheses, or none) and the layout after it."""
     return [*kept[:-1], kept[-1].with_changes(comma=original[-1].comma)]
-
-
-def _local(alias: cst.ImportAlias) -> str:
-    """The name an import alias binds (``K`` in ``backend as K``; the root of ``a.b``)."""
-    node = alias.asname.name if alias.asname is not None else alias.name
-    name = dotted(node)
-    assert name is not None
-    return name.split(".")[0]
