@@ -1,4 +1,4 @@
-"""The ``multik`` command line: ``multik info``, ``multik conformance``."""
+"""The ``multik`` command line: ``multik info``, ``multik conformance``, ``multik port``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Sequence
 
 from multik.errors import MultikError
+from multik.port.cli import add_parser as add_port_parser
 
 
 def format_info(info: dict) -> str:
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     conformance.add_argument("--backends", help="comma-separated backends (default: all installed)")
     conformance.add_argument("--markdown", metavar="FILE", help="also write the matrix as Markdown")
     conformance.set_defaults(run=_conformance)
+    add_port_parser(commands)
     return parser
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from multik import dtypes
 
-__all__ = ["TOLERANCES", "mismatch"]
+__all__ = ["TOLERANCES", "mismatch", "tolerance"]
 
 #: dtype -> (rtol, atol), SEMANTICS.md §14.
 TOLERANCES: dict[str, tuple[float, float]] = {
@@ -31,6 +31,14 @@ TOLERANCES: dict[str, tuple[float, float]] = {
     "float64": (1e-12, 1e-12),
 }
 _EPS = {"float32": float(np.finfo(np.float32).eps), "float64": float(np.finfo(np.float64).eps)}
+
+
+def tolerance(
+    name: str, rtol: float | None = None, atol: float | None = None
+) -> tuple[float, float]:
+    """(rtol, atol) for the float dtype ``name``: the table's, unless given."""
+    table_rtol, table_atol = TOLERANCES[name]
+    return (table_rtol if rtol is None else rtol, table_atol if atol is None else atol)
 
 
 def _in_dtype(expected: np.ndarray, name: str) -> np.ndarray:
@@ -61,11 +69,14 @@ def mismatch(
     expected_dtype: str,
     terms: int = 1,
     scale: Any = None,
+    rtol: float | None = None,
+    atol: float | None = None,
 ) -> str | None:
     """None when ``actual`` matches ``expected`` under the table, else what differs.
 
     ``expected`` holds exact integers or float64 values (brought to ``expected_dtype`` here);
-    ``scale`` is the per-element size of the ``terms`` accumulated terms (default max|expected|).
+    ``scale`` is the per-element size of the ``terms`` accumulated terms (default max|expected|);
+    ``rtol`` and ``atol``, when given, replace the table's values for ``expected_dtype``.
     """
     if actual_dtype != expected_dtype:
         return f"dtype {actual_dtype}, expected {expected_dtype}"
@@ -90,7 +101,7 @@ def mismatch(
     finite = ~(nan_ref | inf_ref)
     if not finite.any():
         return None
-    rtol, atol = TOLERANCES[expected_dtype]
+    rtol, atol = tolerance(expected_dtype, rtol, atol)
     error = np.abs(got[finite] - ref[finite])
     bound = (
         atol + _allowance(ref, finite, expected_dtype, terms, scale) + rtol * np.abs(ref[finite])

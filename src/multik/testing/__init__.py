@@ -1,19 +1,22 @@
-"""Helpers for testing code that uses multik: isolation from the user's Keras config, and the
-list of backends a test run covers."""
+"""Helpers for testing code that uses multik: isolation from the user's Keras config, the list
+of backends a test run covers, and the cross-backend assertion ``assert_backends_agree``.
+
+The pytest plugin (``multik.testing.pytest_plugin``, loaded wherever multik is installed) adds
+the ``K`` fixture and the ``--multik-backends`` option on top of these.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from multik import config, session
-from multik.backends import BACKENDS, available_backends
-from multik.errors import BackendUnavailableError
+from multik.testing.agree import assert_backends_agree
+from multik.testing.selection import select_backends, test_backends
 
-__all__ = ["isolated_config", "test_backends"]
+__all__ = ["assert_backends_agree", "isolated_config", "select_backends", "test_backends"]
 
 _ENV_VARS = ("MULTIK_BACKEND", "KERAS_BACKEND", "KERAS_HOME")
 
@@ -36,27 +39,3 @@ def isolated_config(tmp_path: Path, monkeypatch: Any) -> Iterator[Path]:
     finally:
         session.clear_session()
         config.reload()
-
-
-def test_backends() -> list[str]:
-    """The backends a test run covers: ``MULTIK_TEST_BACKENDS``, else all installed.
-
-    A backend named in ``MULTIK_TEST_BACKENDS`` whose framework is missing is an error, not a skip.
-    """
-    wanted = os.environ.get("MULTIK_TEST_BACKENDS", "").strip()
-    if not wanted:
-        return available_backends()
-    names = [name.strip() for name in wanted.split(",") if name.strip()]
-    installed = set(available_backends())
-    for name in names:
-        if name not in BACKENDS:
-            raise ValueError(f"MULTIK_TEST_BACKENDS names unknown backend {name!r}")
-        if name not in installed:
-            raise BackendUnavailableError(
-                f"MULTIK_TEST_BACKENDS asks for {name!r}, whose framework is not installed; "
-                f'pip install "multik[{name}]"'
-            )
-    return names
-
-
-test_backends.__test__ = False  # type: ignore[attr-defined]
