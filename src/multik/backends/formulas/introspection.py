@@ -44,9 +44,9 @@ class IntrospectionFormulas(Conversion):
         if dtype is None:
             raise DTypeError("K.cast needs a dtype, e.g. K.cast(x, 'float32'); got None")
         target = self.dtype_arg(dtype)
-        host = self.host_array(x, target)  # NumPy and Python values are cast on the host
-        if host is not None:
-            return self._from_numpy(host)
+        if isinstance(x, (np.ndarray, np.generic)) and x.__class__ not in self._native_exact:
+            # Cast on the host: an int64 label array needs no 64-bit tensor on jax without x64.
+            return self._from_numpy(self.host_array(x, target))
         return self._unshared(self.cast_tensor(self.tensor(x), target), x)
 
     def cast_tensor(self, x: Tensor, target: str) -> Tensor:
