@@ -83,3 +83,21 @@ def test_function_quick_run_reports_a_row_per_case_and_backend(_isolated):
     assert [(row[0], row[1]) for row in first_rows] == expected
     for row in first_rows:
         assert all(float(cell.replace(",", "")) >= 0 for cell in row[2:]), row
+
+
+def test_memory_quick_run_reports_every_function(_isolated):
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", "--quick"],
+        cwd=ROOT,
+        env={**os.environ, "HOME": str(_isolated)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| `")]
+    names = [row.split("`")[1] for row in rows]
+    assert {"zeros", "variable", "sigmoid", "softmax"} <= set(names)
+    for row in rows:
+        assert float(row.split("|")[4].strip().rstrip("x")) > 0, row

@@ -29,9 +29,16 @@ _BINARY = {
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # exp of a negative argument only, so it never overflows.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+    # exp(min(x, 0)) / (1 + exp(-|x|)): exp of non-positive arguments only, so it never
+    # overflows, computed in two buffers (the result and one temporary).
+    out = np.minimum(x, np.zeros((), x.dtype))
+    np.exp(out, out=out)
+    e = np.abs(x)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    e += 1
+    out /= e
+    return out
 
 
 _UNARY = {
@@ -90,6 +97,9 @@ class NumpyAdapter(Adapter):
 
     def _new_variable(self, x, name):
         return np.array(x, copy=True)
+
+    def _own_variable(self, x, name):
+        return x
 
     def _assign(self, storage, x):
         return np.array(x, copy=True)

@@ -87,6 +87,11 @@ class Primitives(abc.ABC):
         does not depend on one)."""
         raise UnsupportedError(f"the {self.name} backend does not record gradients")
 
+    def _own_variable(self, x: Tensor, name: str) -> Tensor:
+        """The storage for a Variable initialised to ``x``, a tensor nothing else holds (made
+        for it by the creation function): no copy is needed where ``_new_variable`` copies."""
+        return self._new_variable(x, name)
+
     def _unshared(self, result: Tensor, source: object) -> Tensor:
         """``result`` of a K function that may return a view of its input ``source`` (the
         caller's argument): a copy if it shares memory with a NumPy array of the caller or with

@@ -125,6 +125,9 @@ class TorchAdapter(Adapter):
     def _new_variable(self, x, name):
         return x.detach().clone()
 
+    def _own_variable(self, x, name):
+        return x.detach()
+
     def _assign(self, storage, x):
         # A new tensor, not an in-place copy: results computed earlier (views included) keep
         # the value they had, as on every other backend.

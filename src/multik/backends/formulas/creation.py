@@ -27,7 +27,10 @@ class CreationFormulas(Conversion):
         if isinstance(value, Variable):
             value = value.value
         x = self.typed_tensor(value, dtype)
-        return Variable(self, self._new_variable(x, name or ""), name, constraint)
+        # typed_tensor copies NumPy and Python values into a new tensor: the Variable may keep it.
+        fresh = isinstance(value, (np.ndarray, np.generic, bool, int, float, list, tuple))
+        storage = self._own_variable(x, name or "") if fresh else self._new_variable(x, name or "")
+        return Variable(self, storage, name, constraint)
 
     def constant(
         self,
@@ -57,7 +60,7 @@ class CreationFormulas(Conversion):
     ) -> Variable:
         shape = self._shape_arg(shape)
         x = self._full(shape, value, self.dtype_arg(dtype))
-        return Variable(self, self._new_variable(x, name or ""), name)
+        return Variable(self, self._own_variable(x, name or ""), name)
 
     @staticmethod
     def _shape_arg(shape: object) -> tuple[int, ...]:
@@ -83,7 +86,7 @@ class CreationFormulas(Conversion):
         rows, columns = (size, size) if not isinstance(size, (list, tuple)) else tuple(size)
         rows, columns = self._shape_arg((rows, columns))
         x = self._eye(rows, columns, self.dtype_arg(dtype))
-        return Variable(self, self._new_variable(x, name or ""), name)
+        return Variable(self, self._own_variable(x, name or ""), name)
 
     def zeros_like(self, x: object, dtype: object = None, name: Any = None) -> Tensor:
         x = self.tensor(x)
