@@ -6,10 +6,15 @@ is first loaded.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import importlib.util
+import json
+import os
 import threading
+from collections.abc import Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from multik.errors import BackendNotFoundError, BackendUnavailableError
@@ -99,7 +104,7 @@ def load_adapter(name: str) -> Adapter:
                     f"backend {name!r} needs the {BACKENDS[name]!r} package, which is not "
                     f'installed; install it with: pip install "multik[{name}]"'
                 )
-            module = importlib.import_module(f"multik.backends.{name}")
+            module = _import_adapter_module(name)
             adapter = getattr(module, _ADAPTER_CLASSES[name])()
             _loaded[name] = adapter
     return adapter
@@ -108,3 +113,54 @@ def load_adapter(name: str) -> Adapter:
 def loaded_adapters() -> dict[str, Adapter]:
     """The adapters loaded so far, by canonical name (used to detect foreign tensors)."""
     return dict(_loaded)
+
+
+def _import_adapter_module(name: str) -> ModuleType:
+    if name != "tensorflow":
+        return importlib.import_module(f"multik.backends.{name}")
+    with _keras3_importable():
+        return importlib.import_module("multik.backends.tensorflow")
+
+
+#: The backend names Keras 3 accepts (keras/src/backend/__init__.py); it raises
+#: ``ValueError: Unable to import backend : tf`` for any other, case and blanks included.
+_KERAS3_BACKENDS = frozenset({"tensorflow", "jax", "torch", "numpy", "openvino"})
+
+
+@contextlib.contextmanager
+def _keras3_importable() -> Iterator[None]:
+    """Let TensorFlow import Keras 3 whatever name multik was given for its backend.
+
+    Importing TensorFlow imports Keras 3, which reads ``KERAS_BACKEND`` (else the config file's
+    ``"backend"``), the same settings multik reads, and rejects multik's aliases (``tf``,
+    ``pytorch``, ``np``, ``TensorFlow``). While multik imports TensorFlow, a name Keras 3 would
+    reject is replaced by ``KERAS_BACKEND=tensorflow``; the environment is restored exactly
+    afterwards (an unset variable is unset again). A name Keras 3 accepts is left alone.
+    """
+    if _keras3_backend_name() in _KERAS3_BACKENDS:
+        yield
+        return
+    old = os.environ.get("KERAS_BACKEND")
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("KERAS_BACKEND", None)
+        else:
+            os.environ["KERAS_BACKEND"] = old
+
+
+def _keras3_backend_name() -> object:
+    """The backend name Keras 3 reads when imported: ``KERAS_BACKEND``, else the config file's
+    ``"backend"``, else its default ``tensorflow``."""
+    name = os.environ.get("KERAS_BACKEND")
+    if name:
+        return name
+    from multik.config import config_path  # config imports this module
+
+    try:
+        values = json.loads(config_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "tensorflow"
+    return values.get("backend", "tensorflow") if isinstance(values, dict) else "tensorflow"
