@@ -26,10 +26,10 @@ def format_info(info: dict) -> str:
     return "\n".join(lines)
 
 
-def _info(_args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace) -> int:
     from multik.info import backend_info
 
-    print(format_info(backend_info()))
+    print(format_info(backend_info(devices=args.devices)))
     return 0
 
 
@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     info = commands.add_parser("info", help="show the active backend, why, and what is installed")
+    info.add_argument(
+        "--devices",
+        action="store_true",
+        help="also list the backend's devices; this imports its framework (and importing "
+        "TensorFlow writes ~/.keras/keras.json when it does not exist)",
+    )
     info.set_defaults(run=_info)
     conformance = commands.add_parser(
         "conformance", help="run the conformance cases and print the function x backend matrix"

@@ -22,7 +22,13 @@ from multik.errors import BackendNotFoundError, BackendUnavailableError
 if TYPE_CHECKING:
     from multik.backends._base import Adapter
 
-__all__ = ["BACKENDS", "available_backends", "canonical_name", "load_adapter"]
+__all__ = [
+    "BACKENDS",
+    "available_backends",
+    "canonical_name",
+    "load_adapter",
+    "missing_framework",
+]
 
 #: The backends in their canonical order, with the Python package each one needs.
 BACKENDS: dict[str, str] = {
@@ -91,19 +97,31 @@ def available_backends() -> list[str]:
     return [name for name in BACKENDS if is_installed(name)]
 
 
-def load_adapter(name: str) -> Adapter:
-    """Return the adapter of canonical backend ``name``, importing its framework on first use."""
+def missing_framework(name: str) -> str | None:
+    """None when backend ``name`` can load; else what is missing and how to install it."""
+    if is_installed(name):
+        return None
+    others = [other for other in available_backends() if other != name]
+    return (
+        f"needs the {BACKENDS[name]!r} package, which is not installed; install it with: "
+        f'pip install "multik[{name}]", or choose an installed backend: {", ".join(others)}'
+    )
+
+
+def load_adapter(name: str, source: str = "") -> Adapter:
+    """Return the adapter of canonical backend ``name``, importing its framework on first use.
+
+    ``source`` says where the name came from; the error for a missing framework quotes it.
+    """
     adapter = _loaded.get(name)
     if adapter is not None:
         return adapter
     with _load_lock:
         adapter = _loaded.get(name)
         if adapter is None:
-            if not is_installed(name):
-                raise BackendUnavailableError(
-                    f"backend {name!r} needs the {BACKENDS[name]!r} package, which is not "
-                    f'installed; install it with: pip install "multik[{name}]"'
-                )
+            missing = missing_framework(name)
+            if missing is not None:
+                raise BackendUnavailableError(f"backend {name!r}{_where(source)} {missing}")
             module = _import_adapter_module(name)
             adapter = getattr(module, _ADAPTER_CLASSES[name])()
             _loaded[name] = adapter
