@@ -62,3 +62,17 @@ def test_alias_in_the_config_file(_isolated):
     out = run(_isolated, {})  # KERAS_BACKEND stays unset: the file decides, for Keras 3 too
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_info_devices_with_an_alias(_isolated):
+    env = {k: v for k, v in os.environ.items() if k not in ("MULTIK_BACKEND", "KERAS_HOME")}
+    env.update(HOME=str(_isolated), KERAS_BACKEND="tf")
+    out = subprocess.run(
+        [sys.executable, "-m", "multik", "info", "--devices"],
+        env=env,
+        cwd=_isolated,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "backend:           tensorflow\n" in out.stdout and "\ndevices:" in out.stdout
