@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from multik.conformance.cases import BFLOAT16_MISSING, CASES, Case, Foreign
-from multik.conformance.runner import NO_FOREIGN, case_modes, foreign_framework, run_case
+from multik.conformance.cases import BFLOAT16_MISSING, CASES, Case
+from multik.conformance.runner import case_modes, run_case, skip_reason
 from multik.testing import test_backends
 
 
 def _param(case: Case, backend: str, mode: str) -> object:
-    foreign = any(isinstance(arg, Foreign) for arg in case.args)
-    marks = (
-        pytest.mark.skip(reason=NO_FOREIGN) if foreign and not foreign_framework(backend) else ()
-    )
+    reason = skip_reason(case, backend)  # the rule ``multik conformance`` applies too
+    marks = pytest.mark.skip(reason=reason) if reason else ()
     return pytest.param(case, backend, mode, id=f"{backend}-{mode}-{case.id}", marks=marks)
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
 
+import multik
 from multik import backend as K
 from multik import dtypes
 from multik.errors import DTypeError
+from multik.testing import test_backends
 
 
 @pytest.mark.parametrize("name", dtypes.DTYPES)
@@ -112,3 +115,15 @@ def test_saturation_bounds_are_representable(source, target, bounds):
 def test_bfloat16_on_numpy_without_ml_dtypes_names_the_package():
     with pytest.raises(DTypeError, match="pip install ml_dtypes"):
         K.cast([1.0, 2.0], "bfloat16")
+
+
+@pytest.mark.parametrize("backend", test_backends())
+def test_variable_dtype_reads_like_a_tf_dtype_and_a_string(backend):
+    # Legacy code reads ``var.dtype.name`` (a tf.DType attribute) and compares it to strings.
+    with multik.use_backend(backend):
+        v = K.variable([[1, 2], [3, 4]], dtype="int32")
+        assert v.dtype.name == "int32" and type(v.dtype.name) is str
+        assert v.dtype == "int32" and isinstance(v.dtype, str) and hash(v.dtype) == hash("int32")
+        assert {v.dtype: 1}["int32"] == 1 and f"{v.dtype}" == "int32"
+        assert repr(v.dtype) == "'int32'" and json.dumps(K.dtype(v)) == '"int32"'
+        assert K.dtype(v) == "int32" and K.dtype(K.variable([1], dtype=v.dtype)) == "int32"

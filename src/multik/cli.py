@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import logging
 import os
 import sys
+import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from multik.errors import MultikError
 from multik.port.cli import add_parser as add_port_parser
@@ -27,10 +30,10 @@ def format_info(info: dict) -> str:
     return "\n".join(lines)
 
 
-def _info(_args: argparse.Namespace) -> int:
+def _info(args: argparse.Namespace) -> int:
     from multik.info import backend_info
 
-    print(format_info(backend_info()))
+    print(format_info(backend_info(devices=args.devices)))
     return 0
 
 
@@ -40,13 +43,25 @@ def run_conformance(backends: str | None, markdown: str | None) -> int:
 
     JAX runs with its 64-bit mode on, as in the pytest suite (this process exists only to run it).
     The cases feed NaN, inf and overflows on purpose, so the frameworks' warnings about them
-    (and TensorFlow's start-up log) are silenced: the verdicts are in the matrix.
+    (and their start-up logs) are silenced: the verdicts are in the matrix. On a terminal,
+    stderr shows each backend's progress.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # per-case retracing notices
+    quiet_framework_logs()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _conformance_matrix(backends, markdown)
+
+
+def quiet_framework_logs() -> None:
+    """Keep the frameworks' logs to errors: TensorFlow's C++ log (``TF_CPP_MIN_LOG_LEVEL=2``
+    unless the user set it; it is read when TensorFlow is imported) and the Python loggers of
+    TensorFlow (per-case retracing notices) and absl."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    if importlib.util.find_spec("absl") is not None:
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.ERROR)
 
 
 def _conformance_matrix(backends: str | None, markdown: str | None) -> int:
@@ -60,12 +75,51 @@ def _conformance_matrix(backends: str | None, markdown: str | None) -> int:
         chosen = [n for n in named if n is not None]
     if "jax" in chosen:
         enable_jax_x64()
-    matrix = run_matrix(chosen)
+    _load_quietly(chosen)
+    matrix = run_matrix(chosen, _print_progress if sys.stderr.isatty() else None)
     print(matrix.text())
     if markdown:
         with open(markdown, "w", encoding="utf-8") as out:
             out.write(matrix.markdown())
     return 1 if matrix.failing else 0
+
+
+def _load_quietly(backends: list[str]) -> None:
+    """Import the backends' frameworks now: a missing one is one error naming its extra, not a
+    failure per case, and TensorFlow's C++ start-up lines (written before any log level
+    applies) are held back unless the import fails."""
+    from multik.backends import load_adapter
+
+    with _stderr_held_back():
+        for name in backends:
+            load_adapter(name, "--backends")
+
+
+@contextlib.contextmanager
+def _stderr_held_back() -> Iterator[None]:
+    """Point file descriptor 2, where C++ code logs, at a temporary file during the block; what
+    it caught is written to stderr only if the block raises."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if failed:
+                held.seek(0)
+                sys.stderr.write(held.read().decode(errors="replace"))
+
+
+def _print_progress(backend: str, done: int, total: int, failing: int) -> None:
+    end = "\n" if done == total else ""
+    print(f"\r{backend}: {done}/{total} runs, {failing} failing", end=end, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _conformance(args: argparse.Namespace) -> int:
@@ -79,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     info = commands.add_parser("info", help="show the active backend, why, and what is installed")
+    info.add_argument(
+        "--devices",
+        action="store_true",
+        help="also list the backend's devices; this imports its framework (and importing "
+        "TensorFlow writes ~/.keras/keras.json when it does not exist)",
+    )
     info.set_defaults(run=_info)
     conformance = commands.add_parser(
         "conformance", help="run the conformance cases and print the function x backend matrix"

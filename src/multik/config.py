@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "active_adapter",
+    "active_choice",
     "config_path",
     "enter_graph_mode",
     "epsilon",
@@ -74,6 +75,7 @@ class _Settings:
 
 
 _settings: _Settings | None = None
+_default_choice: tuple[str, str] | None = None
 _default: tuple[Adapter, str] | None = None
 _process: tuple[Adapter, str] | None = None
 _context: contextvars.ContextVar[Adapter | None] = contextvars.ContextVar(
@@ -197,21 +199,31 @@ def _resolve_default() -> tuple[Adapter, str]:
     global _default
     with _lock:
         if _default is None:
-            _default = _choose_default()
+            name, source = _choose_default()
+            _default = load_adapter(name, source), source
         return _default
 
 
-def _choose_default() -> tuple[Adapter, str]:
+def _choose_default() -> tuple[str, str]:
+    """The backend name that the environment and the config file choose, and which one did."""
+    global _default_choice
+    with _lock:
+        if _default_choice is None:
+            _default_choice = _read_default_choice()
+        return _default_choice
+
+
+def _read_default_choice() -> tuple[str, str]:
     for var in ENV_VARS:
         name = canonical_name(os.environ.get(var), f"environment variable {var}")
         if name is not None:
-            return load_adapter(name), f"environment variable {var}={os.environ[var]!r}"
+            return name, f"environment variable {var}={os.environ[var]!r}"
     file = _load_settings().file
     if "backend" in file.values:
         name = canonical_name(file.values["backend"], f"'backend' in {file.where('backend')}")
         if name is not None:
-            return load_adapter(name), f"config file {file.path}"
-    return load_adapter(DEFAULT_BACKEND), "default (no backend was set)"
+            return name, f"config file {file.path}"
+    return DEFAULT_BACKEND, "default (no backend was set)"
 
 
 def active_adapter() -> Adapter:
@@ -223,11 +235,17 @@ def active_adapter() -> Adapter:
     return chosen[0]
 
 
-def active_source() -> str:
-    """Where the active backend choice came from, in words."""
-    if _context.get() is not None:
-        return "multik.use_backend() context"
-    return (_process or _resolve_default())[1]
+def active_choice() -> tuple[str, str]:
+    """The active backend's name and where that choice came from, in words.
+
+    Imports no framework, so it also answers when the chosen framework is not installed.
+    """
+    adapter = _context.get()
+    if adapter is not None:
+        return adapter.name, "multik.use_backend() context"
+    if _process is not None:
+        return _process[0].name, _process[1]
+    return _choose_default()
 
 
 def get_backend() -> str:
@@ -242,7 +260,8 @@ def set_backend(name: str | None) -> None:
     """
     global _process
     canonical = canonical_name(name, "multik.set_backend()")
-    _process = None if canonical is None else (load_adapter(canonical), "multik.set_backend()")
+    source = "multik.set_backend()"
+    _process = None if canonical is None else (load_adapter(canonical, source), source)
 
 
 @contextlib.contextmanager
@@ -254,7 +273,7 @@ def use_backend(name: str) -> Iterator[str]:
     canonical = canonical_name(name, "multik.use_backend()")
     if canonical is None:
         raise ConfigError("multik.use_backend() needs a backend name, got an empty value")
-    token = _context.set(load_adapter(canonical))
+    token = _context.set(load_adapter(canonical, "multik.use_backend()"))
     try:
         yield canonical
     finally:
@@ -266,9 +285,9 @@ def reload() -> None:
 
     The next call reads ``MULTIK_BACKEND``, ``KERAS_BACKEND`` and the config file again.
     """
-    global _settings, _default, _process
+    global _settings, _default_choice, _default, _process
     with _lock:
-        _settings = _default = _process = None
+        _settings = _default_choice = _default = _process = None
 
 
 def floatx() -> str:

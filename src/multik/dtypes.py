@@ -17,8 +17,10 @@ __all__ = [
     "DTYPES",
     "FLOATS",
     "INTS",
+    "DTypeName",
     "accumulator",
     "canonical",
+    "dtype_name",
     "float_compute",
     "is_64bit",
     "is_float",
@@ -37,6 +39,29 @@ _NAMES = frozenset(DTYPES)
 _SMALL_TO_INT32 = frozenset({"bool", "int8", "int16", "uint8"})
 _HALF = frozenset({"float16", "bfloat16"})
 _KNOWN_ELSEWHERE = ("uint16", "uint32", "uint64", "complex64", "complex128", "float8")
+
+
+class DTypeName(str):
+    """A dtype name that legacy code can also read as a ``tf.DType``: ``v.dtype.name``.
+
+    It is the plain string in every other way: it compares and hashes equal to it, prints as
+    it, and is accepted wherever a dtype name is.
+    """
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """The plain dtype name, as ``tf.DType.name`` gives it."""
+        return str.__str__(self)
+
+
+_DTYPE_NAMES = {name: DTypeName(name) for name in DTYPES}
+
+
+def dtype_name(name: str) -> DTypeName:
+    """The :class:`DTypeName` of canonical dtype name ``name`` (one shared instance per name)."""
+    return _DTYPE_NAMES[name]
 
 
 def canonical(dtype: object) -> str:

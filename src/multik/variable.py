@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from multik.dtypes import DTypeName, dtype_name
 from multik.errors import SymbolicInput
 from multik.operators import TensorOperators, defer_operator
 
@@ -54,8 +55,8 @@ class Variable(TensorOperators):
         return self._shape
 
     @property
-    def dtype(self) -> str:
-        return self._dtype
+    def dtype(self) -> DTypeName:
+        return dtype_name(self._dtype)
 
     @property
     def ndim(self) -> int:

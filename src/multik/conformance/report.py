@@ -9,31 +9,52 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from multik.conformance.cases import CASES
 from multik.conformance.deviations import DEVIATIONS, LEGACY_NAMES, UNSUPPORTED
 from multik.conformance.runner import case_modes, run_case
 
-__all__ = ["Matrix", "deviations_markdown", "main", "run_matrix"]
+__all__ = ["LEGEND", "Matrix", "Progress", "deviations_markdown", "main", "run_matrix"]
 
 PASS, DEVIATES, UNSUPPORTED_MARK, FAILING = "✓", "✓ dev", "unsupported", "FAILING"
+SKIPPED = "skipped"
+
+#: What every symbol of the matrix means (printed under it, in the terminal and in Markdown).
+LEGEND = (
+    f"{PASS}: every case passes in every mode; {DEVIATES}: passes, with a documented difference "
+    f"from tf_keras (docs/deviations.md); {UNSUPPORTED_MARK}: the backend raises "
+    f"UnsupportedError (docs/deviations.md); {FAILING} n/m: n of the cell's m runs fail (each "
+    f"is listed under the matrix); a trailing ', k {SKIPPED}': k runs this environment cannot "
+    f"make (each is listed under the matrix with the reason); {SKIPPED}: all of the cell's runs."
+)
+
+#: ``progress(backend, runs done, runs in all, failing)``, called after each case.
+Progress = Callable[[str, int, int, int], None]
 
 
 @dataclass
 class Matrix:
-    """Per (function, backend): runs and failures, plus the failure details."""
+    """Per (function, backend): runs, failures and skipped runs, with their details."""
 
     backends: list[str]
     runs: dict[tuple[str, str], int] = field(default_factory=dict)
     failures: list[tuple[str, str, str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cell(self, function: str, backend: str) -> str:
-        """The matrix cell: ✓, ✓ dev (a listed tf_keras deviation), unsupported or FAILING n/m."""
+        """The matrix cell: a mark (see ``LEGEND``), then how many of its runs were skipped."""
+        runs = self.runs.get((function, backend), 0)
+        skipped = sum(1 for f, b, _, _ in self.skipped if (f, b) == (function, backend))
+        if skipped and skipped == runs:
+            return SKIPPED
+        return self._mark(function, backend, runs) + (f", {skipped} {SKIPPED}" if skipped else "")
+
+    def _mark(self, function: str, backend: str, runs: int) -> str:
         failed = sum(1 for f, b, _, _ in self.failures if (f, b) == (function, backend))
         if failed:
-            return f"{FAILING} {failed}/{self.runs.get((function, backend), 0)}"
+            return f"{FAILING} {failed}/{runs}"
         if (backend, function) in UNSUPPORTED:
             return UNSUPPORTED_MARK
         if any(function in d.functions for d in DEVIATIONS):
@@ -51,27 +72,22 @@ class Matrix:
         return bool(self.failures)
 
     def text(self) -> str:
-        """The matrix as aligned plain text, followed by the failures."""
-        width = max(map(len, self.functions))
-        cols = [max(len(b), 12) for b in self.backends]
-        lines = [
-            "function".ljust(width)
-            + "  "
-            + "  ".join(b.ljust(c) for b, c in zip(self.backends, cols))
-        ]
-        for function in self.functions:
-            cells = [self.cell(function, b).ljust(c) for b, c in zip(self.backends, cols)]
-            lines.append(function.ljust(width) + "  " + "  ".join(cells))
+        """The matrix as aligned plain text, its legend, then the failures and skipped runs."""
+        rows = [["function", *self.backends]]
+        rows += [[f, *(self.cell(f, b) for b in self.backends)] for f in self.functions]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        lines.append(f"\n{LEGEND}")
         lines.append(
-            f"\n{len(CASES)} cases; {sum(self.runs.values())} runs; {len(self.failures)} failing"
+            f"\n{len(CASES)} cases; {sum(self.runs.values())} runs; {len(self.failures)} failing; "
+            f"{len(self.skipped)} {SKIPPED}"
         )
-        lines.extend(
-            f"FAIL {backend} {where}: {detail}" for _, backend, where, detail in self.failures
-        )
+        lines.extend(f"FAIL {backend} {where}: {why}" for _, backend, where, why in self.failures)
+        lines.extend(f"SKIP {backend} {where}: {why}" for _, backend, where, why in self.skipped)
         return "\n".join(lines)
 
     def markdown(self) -> str:
-        """The matrix as a Markdown table."""
+        """The matrix as a Markdown table, with its legend."""
         lines = [
             "| function | " + " | ".join(self.backends) + " |",
             "|---|" + "---|" * len(self.backends),
@@ -82,27 +98,30 @@ class Matrix:
                 + " | ".join(self.cell(function, b) for b in self.backends)
                 + " |"
             )
-        lines.append("")
-        lines.append(
-            "✓: every case passes in every mode; ✓ dev: passes, with a documented difference from "
-            "tf_keras (docs/deviations.md); unsupported: the backend raises UnsupportedError."
-        )
+        lines += ["", LEGEND]
         return "\n".join(lines) + "\n"
 
 
-def run_matrix(backends: Sequence[str]) -> Matrix:
-    """Run every case on ``backends`` in all their modes."""
+def run_matrix(backends: Sequence[str], progress: Progress | None = None) -> Matrix:
+    """Run every case on ``backends`` in all their modes, reporting ``progress`` if given."""
     matrix = Matrix(list(backends))
     for backend in backends:
+        total = sum(len(case_modes(case, backend)) for case in CASES)
+        done = failing = 0
         for case in CASES:
             for mode in case_modes(case, backend):
                 key = (case.function, backend)
                 matrix.runs[key] = matrix.runs.get(key, 0) + 1
                 outcome = run_case(case, backend, mode)
-                if not outcome.ok:
-                    matrix.failures.append(
-                        (case.function, backend, f"{mode} {case.id}", outcome.detail)
-                    )
+                record = (case.function, backend, f"{mode} {case.id}", outcome.detail)
+                if outcome.status == "skipped":
+                    matrix.skipped.append(record)
+                elif not outcome.ok:
+                    matrix.failures.append(record)
+                    failing += 1
+                done += 1
+            if progress is not None:
+                progress(backend, done, total, failing)
     return matrix
 
 
