@@ -85,9 +85,9 @@ def test_progress_on_a_terminal(_isolated, hide_frameworks):
 
 QUIET_START = """
 import os, sys
-from multik import cli
-cli.quiet_framework_logs()
-cli._load_quietly(["tensorflow"])
+from multik.conformance import report
+report.quiet_framework_logs()
+report._load_quietly(["tensorflow"])
 from multik import backend as K, config
 with config.use_backend("tensorflow"):
     assert K.eval(K.sum(K.constant([1.0, 2.0]))) == 3.0

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from multik.backends import canonical_name, load_adapter
 from multik.errors import ConfigError
+from multik.keras_home import config_path
 
 if TYPE_CHECKING:
     from multik.backends.adapter import Adapter
@@ -104,14 +105,6 @@ def enter_graph_mode(backend: str) -> None:
 def leave_graph_mode() -> None:
     """Turn graph mode off for every backend in the current thread or asyncio task."""
     _graph_mode.set(frozenset())
-
-
-def config_path() -> Path:
-    """The config file multik reads: ``$KERAS_HOME/keras.json``, else ``~/.keras/keras.json``."""
-    home = os.environ.get("KERAS_HOME", "").strip()
-    if home:
-        return Path(home).expanduser() / "keras.json"
-    return Path(os.path.expanduser("~")) / ".keras" / "keras.json"
 
 
 def read_keras_config(path: Path) -> KerasConfig:

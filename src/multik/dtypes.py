@@ -55,6 +55,11 @@ class DTypeName(str):
         """The plain dtype name, as ``tf.DType.name`` gives it."""
         return str.__str__(self)
 
+    @property
+    def base_dtype(self) -> DTypeName:
+        """Itself, as ``tf.DType.base_dtype`` of a non-reference dtype (``v.dtype.base_dtype``)."""
+        return self
+
 
 _DTYPE_NAMES = {name: DTypeName(name) for name in DTYPES}
 

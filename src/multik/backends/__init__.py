@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from multik.errors import BackendNotFoundError, BackendUnavailableError
+from multik.keras_home import config_path
 
 if TYPE_CHECKING:
     from multik.backends.adapter import Adapter
@@ -175,7 +176,6 @@ def _keras3_backend_name() -> object:
     name = os.environ.get("KERAS_BACKEND")
     if name:
         return name
-    from multik.config import config_path  # config imports this module
 
     try:
         values = json.loads(config_path().read_text(encoding="utf-8"))

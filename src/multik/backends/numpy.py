@@ -31,9 +31,9 @@ _BINARY = {
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     # exp(min(x, 0)) / (1 + exp(-|x|)): exp of non-positive arguments only, so it never
     # overflows, computed in two buffers (the result and one temporary).
-    out = np.minimum(x, np.zeros((), x.dtype))
+    out = _array(np.minimum(x, np.zeros((), x.dtype)))  # 0-d ufunc results are scalars
     np.exp(out, out=out)
-    e = np.abs(x)
+    e = _array(np.abs(x))
     np.negative(e, out=e)
     np.exp(e, out=e)
     e += 1

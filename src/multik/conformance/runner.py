@@ -197,8 +197,6 @@ def _call_symbolic(case: Case, args: list[Any], tensor_slots: list[int]) -> Any:
 
 def _judge(case: Case, result: Any) -> str | None:
     if not isinstance(case.expected, np.ndarray):
-        if isinstance(result, dtypes.DTypeName):
-            result = str(result)  # K.dtype(variable) passes on Variable.dtype: a str with .name
         if type(result) is not type(case.expected) or result != case.expected:
             return f"got {result!r} ({type(result).__name__}), expected {case.expected!r}"
         return None

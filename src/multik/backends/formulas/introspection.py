@@ -29,7 +29,7 @@ class IntrospectionFormulas(Conversion):
 
     def dtype(self, x: object) -> str:
         if isinstance(x, Variable):
-            return x.dtype
+            return x.dtype.name  # the plain string, as for any tensor
         return self._dtype(self.tensor(x))
 
     def eval(self, x: object) -> np.ndarray:
