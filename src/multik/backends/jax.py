@@ -63,7 +63,7 @@ def _refuse_64bit(name: str) -> None:
         )
 
 
-# Full float32 products on every device (GPUs would otherwise use TF32): DESIGN.md §4.
+# Full float32 products on every device (GPUs would otherwise use TF32): results match the CPU.
 _FULL_PRECISION = jax.lax.Precision.HIGHEST
 
 

@@ -23,7 +23,7 @@ from multik import dtypes
 
 __all__ = ["TOLERANCES", "mismatch", "tolerance"]
 
-#: dtype -> (rtol, atol), SEMANTICS.md §14.
+#: dtype -> (rtol, atol), one table for every comparison.
 TOLERANCES: dict[str, tuple[float, float]] = {
     "float16": (2e-3, 1e-3),
     "bfloat16": (1.6e-2, 1e-2),

@@ -31,14 +31,14 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ("sum", "prod", "cumsum", "cumprod", "dot", "batch_dot"),
         "bool, int8, int16 and uint8 inputs accumulate and return int32 (tf_keras keeps the input "
         "dtype and wraps, or raises for bool)",
-        "API.md Decision 5: one result dtype on every backend; NumPy and PyTorch would widen to "
-        "int64, TensorFlow wraps in 8 bits",
+        "one result dtype on every backend; NumPy and PyTorch would widen to int64, TensorFlow "
+        "wraps in 8 bits",
     ),
     Deviation(
         "int-mean",
         ("mean",),
         "the mean of integers is floatx (tf_keras returns the input's integer dtype, truncated)",
-        "API.md Decision 5: an integer mean that truncates toward zero is a TensorFlow accident "
+        "an integer mean that truncates toward zero is a TensorFlow accident "
         "(PyTorch refuses it, NumPy and JAX give floats)",
     ),
     Deviation(
@@ -53,21 +53,20 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "float16/bfloat16 reductions, scans and losses compute in float32 and round once "
         "(tf_keras works in 16 bits: the mean of 70000 float16 ones is NaN, losses clip at a "
         "16-bit epsilon)",
-        "API.md Decision 5: low-precision accumulation overflows or drifts differently on each "
-        "framework",
+        "low-precision accumulation overflows or drifts differently on each framework",
     ),
     Deviation(
         "scan-axis-none",
         ("cumsum", "cumprod"),
         "axis=None flattens first, as Keras 3 and NumPy do (tf_keras raises)",
-        "SEMANTICS.md §2: Keras 3's rule; tf_keras has no meaning for axis=None",
+        "Keras 3's rule; tf_keras has no meaning for axis=None",
     ),
     Deviation(
         "cast-saturate",
         ("cast",),
         "float to int casts saturate at the target's range and map NaN to 0 (TensorFlow eager "
         "gives the x86 INT_MIN pattern or wraps)",
-        "API.md Decision 7: the result must not depend on the CPU's conversion instruction, and "
+        "the result must not depend on the CPU's conversion instruction, and "
         "XLA, JAX, ARM64 and CUDA already saturate",
     ),
     Deviation(
@@ -80,13 +79,13 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "dot-1d",
         ("dot",),
         "dot accepts 0-D and 1-D operands with np.dot semantics (tf_keras raises)",
-        "API.md Decision 2",
+        "legacy code calls dot on vectors; np.dot, the NumPy reference of Keras 2, accepts them",
     ),
     Deviation(
         "softmax-1d",
         ("softmax",),
         "softmax accepts 1-D input (tf_keras raises)",
-        "API.md Decision 10 (Keras 2.3.1 behaviour)",
+        "Keras 2.3.1 accepted it, and legacy code relies on it",
     ),
     Deviation(
         "softmax-nonfinite",
@@ -102,21 +101,21 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ("categorical_crossentropy", "binary_crossentropy"),
         "an output produced by K.softmax / K.sigmoid is treated as probabilities (tf_keras "
         "silently switches to the logits it cached on the tensor)",
-        "API.md Decision 9: NumPy and JAX arrays cannot carry the cache, so no backend uses it",
+        "NumPy and JAX arrays cannot carry the cache, so no backend uses it: the same loss "
+        "everywhere",
     ),
     Deviation(
         "int-activation",
         ("elu", "softplus", "softsign", "sigmoid", "hard_sigmoid", "tanh", "softmax"),
         "integer inputs to float activations are computed in floatx (tf_keras raises)",
-        "API.md Decision 5's floatx rule for integer inputs, as for mean; legacy code that feeds "
+        "the floatx rule for integer inputs, as for mean; legacy code that feeds "
         "integer arrays keeps working",
     ),
     Deviation(
         "bool-extremum",
         ("max", "min"),
         "max/min accept bool tensors (any/all); tf_keras raises",
-        "SEMANTICS.md §1c: NumPy, PyTorch and JAX accept them, and the result dtype (bool) is "
-        "unambiguous",
+        "NumPy, PyTorch and JAX accept them, and the result dtype (bool) is unambiguous",
     ),
     Deviation(
         "bool-square",
@@ -138,14 +137,14 @@ DEVIATIONS: tuple[Deviation, ...] = (
         ("cast",),
         "dtypes outside bool, int8/16/32/64, uint8, float16, bfloat16, float32, float64 raise "
         "DTypeError (tf_keras accepts uint16/32/64)",
-        "SEMANTICS.md §13.9: PyTorch has no arithmetic for the wider unsigned types",
+        "PyTorch has no arithmetic for the wider unsigned types",
     ),
     Deviation(
         "index-dtypes",
         ("one_hot", "batch_gather"),
         "indices of every integer dtype are accepted and num_classes must be >= 1 (TensorFlow "
         "refuses int8/int16/uint8 indices in some ops and allows depth 0)",
-        "one rule on every backend (SEMANTICS.md §6: accept any int dtype)",
+        "one rule on every backend: any integer dtype",
     ),
     Deviation(
         "variable-name",
@@ -159,25 +158,26 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "K.variable/K.constant convert a tensor or float values to the requested dtype (float to "
         "int with K.cast rules), and mixed-dtype operands are promoted by the one promotion table "
         "(tf_keras raises)",
-        "API.md Decisions 5 and 7; SEMANTICS.md §8b (TensorFlow refuses mixed dtypes)",
+        "one promotion rule and the K.cast rules on every backend (TensorFlow refuses mixed "
+        "dtypes)",
     ),
     Deviation(
         "eye-tuple",
         ("eye",),
         "eye((n, m)) gives a rectangular identity (tf_keras accepts only an int)",
-        "API.md Decision 4 (Keras 2.3.1 behaviour)",
+        "Keras 2.3.1 accepted it (its own tests call eye((3, 2)))",
     ),
     Deviation(
         "reshape-ambiguous",
         ("reshape",),
         "a -1 next to a zero-size dimension raises ShapeError (TensorFlow picks a size)",
-        "SEMANTICS.md §4: the size is ambiguous; NumPy, PyTorch and JAX raise",
+        "the size is ambiguous; NumPy, PyTorch and JAX raise",
     ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.
 LEGACY_NAMES: dict[str, str] = {
-    "batch_gather": "tensorflow.compat.v1.batch_gather (API.md Decision 1)",
+    "batch_gather": "tensorflow.compat.v1.batch_gather (legacy code calls K.tf.batch_gather)",
 }
 
 #: (backend, function) -> why the backend raises UnsupportedError for it. Empty: none.
