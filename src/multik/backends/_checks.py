@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from multik.errors import AxisError, InvalidArgumentError, ShapeError
 
 __all__ = [
+    "broadcast_shapes",
     "normalize_axes",
     "normalize_axis",
     "normalize_insert_axis",
+    "reduced_shape",
     "resolve_reshape",
     "size_of",
 ]
@@ -139,3 +141,30 @@ def check_positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__") or operator.index(value) < 1:
         raise InvalidArgumentError(f"{what} must be a positive int, got {value!r}")
     return operator.index(value)
+
+
+def reduced_shape(
+    shape: Sequence[int], axes: tuple[int, ...] | None, keepdims: bool
+) -> tuple[int, ...]:
+    """The shape of a reduction of a tensor of ``shape`` over normalised ``axes`` (None: all)."""
+    reduced = range(len(shape)) if axes is None else axes
+    if keepdims:
+        return tuple(1 if a in reduced else d for a, d in enumerate(shape))
+    return tuple(d for a, d in enumerate(shape) if a not in reduced)
+
+
+def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
+    """The NumPy broadcast of ``shapes``; ShapeError if two sizes of one axis differ and neither
+    is 1."""
+    rank = max((len(s) for s in shapes), default=0)
+    out = [1] * rank
+    for shape in shapes:
+        for i, d in enumerate(shape, rank - len(shape)):
+            if d != out[i] and 1 not in (d, out[i]):
+                raise ShapeError(
+                    f"shapes {' and '.join(str(tuple(s)) for s in shapes)} do not broadcast: "
+                    f"axis {i - rank} has sizes {out[i]} and {d}; sizes must be equal or 1"
+                )
+            if d != 1:
+                out[i] = d
+    return tuple(out)
