@@ -202,8 +202,10 @@ class TensorFlowAdapter(Adapter):
     def _binary(self, op, x, y):
         if x.dtype == tf.bool and op in _BOOL_BINARY:
             return _BOOL_BINARY[op](x, y)
-        if op in ("maximum", "minimum") and x.dtype.is_floating:
-            # Under XLA, maximum and minimum drop a NaN in their second operand: put it back.
+        if op == "power" and x.dtype == tf.uint8:  # no uint8 kernel; int32 wraps alike mod 256
+            return tf.cast(tf.pow(tf.cast(x, tf.int32), tf.cast(y, tf.int32)), tf.uint8)
+        if op in ("maximum", "minimum") and x.dtype.is_floating and not tf.executing_eagerly():
+            # XLA's maximum and minimum drop a NaN in their second operand: put it back.
             return tf.where(tf.math.is_nan(y), y, _BINARY[op](x, y))
         return _BINARY[op](x, y)
 
