@@ -9,7 +9,8 @@ from typing import Any
 
 
 class Legacy:
-    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) which it lacks."""
+    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) and the logsumexp
+    it keeps unexported."""
 
     def __getattr__(self, name: str) -> Any:
         import tensorflow as tf
@@ -17,6 +18,12 @@ class Legacy:
 
         if name == "batch_gather":
             return tf.compat.v1.batch_gather
+        if (
+            name == "logsumexp"
+        ):  # Keras 2.3.1's function, which tf_keras keeps but no longer exports
+            from tf_keras.src import backend
+
+            return backend.logsumexp
         return getattr(tf_keras.backend, name)
 
 

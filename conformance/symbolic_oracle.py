@@ -214,6 +214,41 @@ GRADIENT_CASES: tuple[GradientCase, ...] = (
         ("w", "v"),
         lambda k, t: k.sum(k.stop_gradient(t["x"] * t["w"]) + k.square(t["x"] * t["v"])),
     ),
+    GradientCase(
+        "logsumexp-var-std",
+        {"x": _normal(38, 5, 4)},
+        {"w": _normal(39, 4)},
+        ("w",),
+        lambda k, t: (
+            k.sum(k.logsumexp(t["x"] * t["w"], axis=1))
+            + k.sum(k.var(t["x"] * t["w"], axis=0))
+            + k.sum(k.std(t["x"] * t["w"], axis=[0, 1]))
+        ),
+    ),
+    GradientCase(
+        "element-wise-math",
+        {"x": _normal(40, 4, 3)},
+        {"w": _normal(41, 3) * 0.5},
+        ("w",),
+        lambda k, t: k.sum(
+            k.sqrt(k.square(t["x"] * t["w"]) + 1.0)
+            + k.exp(t["x"] * t["w"] * 0.25)
+            + k.log(k.abs(t["x"] * t["w"]) + 1.0)
+            + k.pow(k.abs(t["x"] * t["w"]) + 1.0, 1.5)
+            + k.sin(t["x"] * t["w"]) * k.cos(t["x"] * t["w"])
+        ),
+    ),
+    GradientCase(
+        "clip-maximum-minimum",
+        {"x": _away_from(_normal(42, 5, 4), (-0.5, 0.3, 0.5))},
+        {"w": np.ones(4, np.float32)},
+        ("w",),
+        lambda k, t: k.sum(
+            k.square(k.clip(t["x"] * t["w"], -0.5, 0.5))
+            + k.maximum(t["x"] * t["w"], 0.3)
+            + k.minimum(t["x"] * t["w"], -0.5)
+        ),
+    ),
 )
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from multik import errors
 from multik.backends import available_backends
-from multik.config import get_backend, reload, set_backend, use_backend
+from multik.config import (
+    batch_dot_rules,
+    get_backend,
+    reload,
+    set_backend,
+    set_batch_dot_rules,
+    use_backend,
+    use_batch_dot_rules,
+)
 from multik.info import backend_info
 from multik.variable import Variable
 
@@ -20,9 +28,12 @@ __all__ = [
     "__version__",
     "available_backends",
     "backend_info",
+    "batch_dot_rules",
     "errors",
     "get_backend",
     "reload",
     "set_backend",
+    "set_batch_dot_rules",
     "use_backend",
+    "use_batch_dot_rules",
 ]

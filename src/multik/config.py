@@ -1,4 +1,5 @@
-"""Which backend is active, and the Keras settings floatx / epsilon / image_data_format.
+"""Which backend is active, and the Keras settings floatx / epsilon / image_data_format, plus
+multik's ``batch_dot_rules`` (which Keras version's ``batch_dot`` axes rules to follow).
 
 The backend is chosen, first match wins, by: ``use_backend`` (context-local), ``set_backend``
 (process default), ``MULTIK_BACKEND``, ``KERAS_BACKEND``, the ``"backend"`` of the Keras
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "active_adapter",
     "active_choice",
+    "batch_dot_rules",
     "config_path",
     "enter_graph_mode",
     "epsilon",
@@ -41,14 +43,18 @@ __all__ = [
     "leave_graph_mode",
     "reload",
     "set_backend",
+    "set_batch_dot_rules",
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
     "use_backend",
+    "use_batch_dot_rules",
 ]
 
 FLOATX_CHOICES = ("float16", "float32", "float64")
 DATA_FORMATS = ("channels_last", "channels_first")
+#: The batch_dot rules of Keras 2.3 and later (the default), or of Keras 2.2.4 and earlier.
+BATCH_DOT_RULES = ("2.3", "2.2.4")
 ENV_VARS = ("MULTIK_BACKEND", "KERAS_BACKEND")
 DEFAULT_BACKEND = "numpy"
 
@@ -72,6 +78,7 @@ class _Settings:
     floatx: str
     epsilon: float
     image_data_format: str
+    batch_dot_rules: str
     file: KerasConfig
 
 
@@ -138,6 +145,7 @@ def read_keras_config(path: Path) -> KerasConfig:
         ("floatx", check_floatx),
         ("epsilon", check_epsilon),
         ("image_data_format", check_image_data_format),
+        ("batch_dot_rules", check_batch_dot_rules),
     ):
         if key in values:
             check(values[key], f"{key!r} in {config.where(key)}")
@@ -174,6 +182,16 @@ def check_image_data_format(value: object, source: str = "set_image_data_format(
     return value
 
 
+def check_batch_dot_rules(value: object, source: str = "set_batch_dot_rules()") -> str:
+    """Validate a batch_dot rule set: '2.3' (Keras 2.3 and tf_keras) or '2.2.4' (Keras <= 2.2.4)."""
+    if not isinstance(value, str) or value not in BATCH_DOT_RULES:
+        raise ConfigError(
+            f"batch_dot_rules must be '2.3' (Keras 2.3 and later, the default) or '2.2.4' "
+            f"(Keras 2.2.4 and earlier), got {value!r} ({source})"
+        )
+    return value
+
+
 def _load_settings() -> _Settings:
     global _settings
     with _lock:
@@ -183,6 +201,7 @@ def _load_settings() -> _Settings:
                 floatx=file.values.get("floatx", "float32"),
                 epsilon=float(file.values.get("epsilon", 1e-7)),
                 image_data_format=file.values.get("image_data_format", "channels_last"),
+                batch_dot_rules=file.values.get("batch_dot_rules", "2.3"),
                 file=file,
             )
         return _settings
@@ -311,6 +330,39 @@ def image_data_format() -> str:
 def set_image_data_format(data_format: str) -> None:
     """Set the default image data format: 'channels_last' or 'channels_first'."""
     (_settings or _load_settings()).image_data_format = check_image_data_format(data_format)
+
+
+def batch_dot_rules() -> str:
+    """Which Keras version's batch_dot rules K.batch_dot follows: '2.3' (the default: Keras 2.3,
+    tf_keras and Keras 3) or '2.2.4' (Keras 2.2.4 and earlier)."""
+    return (_settings or _load_settings()).batch_dot_rules
+
+
+def set_batch_dot_rules(rules: str) -> None:
+    """Make K.batch_dot follow the rules of Keras '2.3' (the default) or '2.2.4', process-wide.
+
+    Code already compiled (``jax.jit``, ``tf.function``, ``torch.compile``) keeps the rules it
+    was traced with, and a symbolic batch_dot (on placeholders) the rules in force when it was
+    built.
+    """
+    (_settings or _load_settings()).batch_dot_rules = check_batch_dot_rules(rules)
+
+
+@contextlib.contextmanager
+def use_batch_dot_rules(rules: str) -> Iterator[str]:
+    """Use the batch_dot rules of Keras ``rules`` ('2.3' or '2.2.4') inside a ``with`` block.
+
+    Unlike ``use_backend``, the setting is process-wide while the block runs (every thread sees
+    it, as with ``set_batch_dot_rules``), so that compilers can trace it; leaving the block, also
+    by an exception, restores the rules in force before.
+    """
+    settings = _settings or _load_settings()
+    previous = settings.batch_dot_rules
+    settings.batch_dot_rules = check_batch_dot_rules(rules)
+    try:
+        yield rules
+    finally:
+        settings.batch_dot_rules = previous
 
 
 def keras_config() -> KerasConfig:

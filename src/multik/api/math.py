@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from multik import config as _config
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput
 from multik.symbolic import call as _symbolic
@@ -11,17 +12,42 @@ from multik.symbolic import call as _symbolic
 Tensor = Any
 
 __all__ = [
+    "abs",
+    "all",
+    "any",
+    "argmax",
+    "argmin",
     "batch_dot",
+    "clip",
+    "cos",
     "cumprod",
     "cumsum",
     "dot",
+    "equal",
+    "exp",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "log",
+    "logsumexp",
     "max",
+    "maximum",
     "mean",
     "min",
+    "minimum",
+    "not_equal",
+    "pow",
     "prod",
+    "round",
+    "sign",
+    "sin",
+    "sqrt",
     "square",
+    "std",
     "sum",
     "transpose",
+    "var",
 ]
 
 
@@ -46,7 +72,11 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Maximum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
+    """Maximum over ``axis``; NaN propagates.
+
+    An empty reduction gives -inf for floats, the dtype's smallest value for integers and False
+    for bool (as tf_keras does), e.g. ``K.max(K.zeros((0, 3)), axis=0)`` is ``[-inf, -inf, -inf]``.
+    """
     try:
         return _adapter().max(x, axis, keepdims)
     except SymbolicInput:
@@ -54,7 +84,11 @@ def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 
 def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Minimum over ``axis``; NaN propagates; an empty reduction raises ShapeError."""
+    """Minimum over ``axis``; NaN propagates.
+
+    An empty reduction gives +inf for floats, the dtype's largest value for integers and True for
+    bool (as tf_keras does).
+    """
     try:
         return _adapter().min(x, axis, keepdims)
     except SymbolicInput:
@@ -94,11 +128,20 @@ def dot(x: Any, y: Any) -> Tensor:
 
 
 def batch_dot(x: Any, y: Any, axes: Any = None) -> Tensor:
-    """Batch-wise dot product (the tf_keras algorithm); a rank-1 result comes back as (batch, 1)."""
+    """Batch-wise dot product (the tf_keras algorithm); a rank-1 result comes back as (batch, 1).
+
+    ``multik.set_batch_dot_rules("2.2.4")`` (or ``"batch_dot_rules": "2.2.4"`` in keras.json)
+    switches to the different rules of Keras 2.2.4 and earlier; see docs/batch_dot.md.
+    """
     try:
         return _adapter().batch_dot(x, y, axes)
     except SymbolicInput:
-        return _symbolic(batch_dot, x, y, axes)
+        return _symbolic(_batch_dot, x, y, axes, _config.batch_dot_rules())
+
+
+def _batch_dot(x: Any, y: Any, axes: Any, rules: str) -> Tensor:
+    """batch_dot with the rules in force when its graph node was built."""
+    return _adapter().batch_dot_by_rules(x, y, axes, rules)
 
 
 def transpose(x: Any) -> Tensor:
@@ -115,3 +158,231 @@ def square(x: Any) -> Tensor:
         return _adapter().square(x)
     except SymbolicInput:
         return _symbolic(square, x)
+
+
+def var(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Population variance (ddof 0) over ``axis``; integer and bool inputs give floatx,
+    float16/bfloat16 compute in float32.
+    """
+    try:
+        return _adapter().var(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(var, x, axis, keepdims)
+
+
+def std(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Population standard deviation (ddof 0, the square root of ``var``) over ``axis``."""
+    try:
+        return _adapter().std(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(std, x, axis, keepdims)
+
+
+def any(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Whether any element over ``axis`` is nonzero (NaN counts); any dtype, a bool result.
+
+    An empty reduction gives False.
+    """
+    try:
+        return _adapter().any(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(any, x, axis, keepdims)
+
+
+def all(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Whether every element over ``axis`` is nonzero (NaN counts); any dtype, a bool result.
+
+    An empty reduction gives True.
+    """
+    try:
+        return _adapter().all(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(all, x, axis, keepdims)
+
+
+def argmax(x: Any, axis: int = -1) -> Tensor:
+    """Index (int32) of the first maximum along one ``axis`` (default -1, the last).
+
+    A NaN counts as the maximum, so the first NaN wins; an empty axis raises ShapeError.
+    """
+    try:
+        return _adapter().argmax(x, axis)
+    except SymbolicInput:
+        return _symbolic(argmax, x, axis)
+
+
+def argmin(x: Any, axis: int = -1) -> Tensor:
+    """Index (int32) of the first minimum along one ``axis`` (default -1, the last).
+
+    A NaN counts as the minimum, so the first NaN wins; an empty axis raises ShapeError.
+    """
+    try:
+        return _adapter().argmin(x, axis)
+    except SymbolicInput:
+        return _symbolic(argmin, x, axis)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """``log(sum(exp(x)))`` over ``axis``, computed stably (shifted by the maximum).
+
+    A +inf gives +inf, a slice of only -inf (or an empty one) gives -inf, NaN propagates; float
+    inputs only (Keras 2.3.1's function, which tf_keras no longer exports).
+    """
+    try:
+        return _adapter().logsumexp(x, axis, keepdims)
+    except SymbolicInput:
+        return _symbolic(logsumexp, x, axis, keepdims)
+
+
+def abs(x: Any) -> Tensor:
+    """Absolute value, in ``x``'s dtype (integers wrap: abs(int8 -128) is -128; not bool)."""
+    try:
+        return _adapter().abs(x)
+    except SymbolicInput:
+        return _symbolic(abs, x)
+
+
+def sqrt(x: Any) -> Tensor:
+    """Square root of float ``x``; negatives are clipped to 0 first, so sqrt(-1) is 0, not NaN."""
+    try:
+        return _adapter().sqrt(x)
+    except SymbolicInput:
+        return _symbolic(sqrt, x)
+
+
+def exp(x: Any) -> Tensor:
+    """Exponential of float ``x`` (integers raise DTypeError, as in tf_keras)."""
+    try:
+        return _adapter().exp(x)
+    except SymbolicInput:
+        return _symbolic(exp, x)
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm of float ``x``: log(0) is -inf, log of a negative is NaN."""
+    try:
+        return _adapter().log(x)
+    except SymbolicInput:
+        return _symbolic(log, x)
+
+
+def round(x: Any) -> Tensor:
+    """Round to the nearest integer, ties to even (0.5 -> 0, 1.5 -> 2, -2.5 -> -2); same dtype."""
+    try:
+        return _adapter().round(x)
+    except SymbolicInput:
+        return _symbolic(round, x)
+
+
+def sign(x: Any) -> Tensor:
+    """-1, 0 or 1 by the sign of ``x``, in its dtype; NaN stays NaN."""
+    try:
+        return _adapter().sign(x)
+    except SymbolicInput:
+        return _symbolic(sign, x)
+
+
+def pow(x: Any, a: Any) -> Tensor:
+    """``x`` to the power ``a`` (a number or a tensor), as tf.pow.
+
+    A negative base with a fractional exponent gives NaN; an integer base with a negative
+    integer exponent raises InvalidArgumentError (cast the base to a float first). A Python
+    float exponent makes an integer ``x`` floatx.
+    """
+    try:
+        return _adapter().pow(x, a)
+    except SymbolicInput:
+        return _symbolic(pow, x, a)
+
+
+def clip(x: Any, min_value: Any = None, max_value: Any = None) -> Tensor:
+    """Element-wise clip of ``x`` to [min_value, max_value], in ``x``'s dtype.
+
+    None means no bound; the bounds may be tensors that broadcast to ``x``'s shape. When both
+    are numbers and max_value < min_value, max_value becomes min_value. Integer ``x`` needs
+    whole-number bounds. NaN stays NaN.
+    """
+    try:
+        return _adapter().clip(x, min_value, max_value)
+    except SymbolicInput:
+        return _symbolic(clip, x, min_value, max_value)
+
+
+def sin(x: Any) -> Tensor:
+    """Sine of float ``x``."""
+    try:
+        return _adapter().sin(x)
+    except SymbolicInput:
+        return _symbolic(sin, x)
+
+
+def cos(x: Any) -> Tensor:
+    """Cosine of float ``x``."""
+    try:
+        return _adapter().cos(x)
+    except SymbolicInput:
+        return _symbolic(cos, x)
+
+
+def equal(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x == y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().equal(x, y)
+    except SymbolicInput:
+        return _symbolic(equal, x, y)
+
+
+def not_equal(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x != y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().not_equal(x, y)
+    except SymbolicInput:
+        return _symbolic(not_equal, x, y)
+
+
+def greater(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x > y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().greater(x, y)
+    except SymbolicInput:
+        return _symbolic(greater, x, y)
+
+
+def greater_equal(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x >= y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().greater_equal(x, y)
+    except SymbolicInput:
+        return _symbolic(greater_equal, x, y)
+
+
+def less(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x < y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().less(x, y)
+    except SymbolicInput:
+        return _symbolic(less, x, y)
+
+
+def less_equal(x: Any, y: Any) -> Tensor:
+    """Element-wise ``x <= y`` as a bool tensor (broadcasting; operands promoted first)."""
+    try:
+        return _adapter().less_equal(x, y)
+    except SymbolicInput:
+        return _symbolic(less_equal, x, y)
+
+
+def maximum(x: Any, y: Any) -> Tensor:
+    """Element-wise maximum (broadcasting; operands promoted first); NaN propagates."""
+    try:
+        return _adapter().maximum(x, y)
+    except SymbolicInput:
+        return _symbolic(maximum, x, y)
+
+
+def minimum(x: Any, y: Any) -> Tensor:
+    """Element-wise minimum (broadcasting; operands promoted first); NaN propagates."""
+    try:
+        return _adapter().minimum(x, y)
+    except SymbolicInput:
+        return _symbolic(minimum, x, y)

@@ -15,9 +15,11 @@ import numpy as np
 from multik.errors import AxisError, IndexRangeError, InvalidArgumentError, ShapeError
 
 __all__ = [
+    "broadcast_shapes",
     "normalize_axes",
     "normalize_axis",
     "normalize_insert_axis",
+    "reduced_shape",
     "resolve_reshape",
     "size_of",
 ]
@@ -171,18 +173,28 @@ def check_basic_index(key: object, shape: Sequence[int]) -> None:
         axis += 1
 
 
-def broadcast_shape(x: Sequence[int], y: Sequence[int], what: str) -> tuple[int, ...]:
-    """The shape ``x`` and ``y`` broadcast to (NumPy rules), or ShapeError naming both."""
-    if len(x) < len(y):
-        x = (1,) * (len(y) - len(x)) + tuple(x)
-    elif len(y) < len(x):
-        y = (1,) * (len(x) - len(y)) + tuple(y)
-    out = []
-    for a, b in zip(x, y):
-        if a != b and a != 1 and b != 1:
-            raise ShapeError(
-                f"{what}: shapes {tuple(x)} and {tuple(y)} do not broadcast (sizes {a} and {b} "
-                "differ and neither is 1)"
-            )
-        out.append(b if a == 1 else a)
+def reduced_shape(
+    shape: Sequence[int], axes: tuple[int, ...] | None, keepdims: bool
+) -> tuple[int, ...]:
+    """The shape of a reduction of a tensor of ``shape`` over normalised ``axes`` (None: all)."""
+    reduced = range(len(shape)) if axes is None else axes
+    if keepdims:
+        return tuple(1 if a in reduced else d for a, d in enumerate(shape))
+    return tuple(d for a, d in enumerate(shape) if a not in reduced)
+
+
+def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
+    """The NumPy broadcast of ``shapes``; ShapeError if two sizes of one axis differ and neither
+    is 1."""
+    rank = max((len(s) for s in shapes), default=0)
+    out = [1] * rank
+    for shape in shapes:
+        for i, d in enumerate(shape, rank - len(shape)):
+            if d != out[i] and 1 not in (d, out[i]):
+                raise ShapeError(
+                    f"shapes {' and '.join(str(tuple(s)) for s in shapes)} do not broadcast: "
+                    f"axis {i - rank} has sizes {out[i]} and {d}; sizes must be equal or 1"
+                )
+            if d != 1:
+                out[i] = d
     return tuple(out)

@@ -178,7 +178,7 @@ class Conversion(Primitives):
             dtype = dtypes.result_type(self._dtype(x), self._dtype(y))
             x, y = self._as(x, dtype), self._as(y, dtype)
         if (xs := self._shape(x)) != (ys := self._shape(y)):
-            checks.broadcast_shape(xs, ys, op)
+            checks.broadcast_shapes(xs, ys)
         if op == "power" and dtype == "bool":
             raise DTypeError("bool ** bool is not defined; cast to an int or float dtype first")
         if op == "power" and dtypes.is_int(dtype):

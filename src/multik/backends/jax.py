@@ -196,3 +196,26 @@ class JaxAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return jax.nn.one_hot(indices, classes, dtype=jnp.float32)
+
+    # ----------------------------------------------------------------- math primitives
+
+    def _round(self, x):
+        return jnp.round(x)
+
+    def _sin(self, x):
+        return jnp.sin(x)
+
+    def _cos(self, x):
+        return jnp.cos(x)
+
+    def _copy(self, x):
+        return x  # jax arrays are immutable, and jnp.array copied the NumPy input
+
+    def _argmax(self, x, axis):
+        return jnp.argmax(x, axis=axis)  # the first NaN wins, as required
+
+    def _argmin(self, x, axis):
+        return jnp.argmin(x, axis=axis)
+
+    def _logsumexp(self, x, axes, keepdims):
+        return jax.nn.logsumexp(x, axis=axes, keepdims=keepdims)

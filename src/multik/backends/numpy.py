@@ -191,7 +191,7 @@ class NumpyAdapter(Adapter):
         return fn
 
     def _clip_scalars(self, x, lo, hi):
-        return _array(np.clip(x, lo, hi))
+        return _array(np.clip(x, lo, hi)).astype(x.dtype, copy=False)  # bfloat16 stays bfloat16
 
     def _softmax(self, x, axes):
         if x.size == 0:
@@ -201,3 +201,23 @@ class NumpyAdapter(Adapter):
         np.exp(out, out=out)
         out /= np.sum(out, axis=axes, keepdims=True)
         return out
+
+    # ----------------------------------------------------------------- math primitives
+
+    def _round(self, x):
+        return _array(np.round(x))
+
+    def _sin(self, x):
+        return _array(np.sin(x))
+
+    def _cos(self, x):
+        return _array(np.cos(x))
+
+    def _copy(self, x):
+        return np.array(x, copy=True)
+
+    def _argmax(self, x, axis):
+        return _array(np.argmax(x, axis=axis))  # NaN counts as the maximum: the first one wins
+
+    def _argmin(self, x, axis):
+        return _array(np.argmin(x, axis=axis))  # NaN counts as the minimum: the first one wins

@@ -224,9 +224,9 @@ class Primitives(abc.ABC):
     def _unary(self, op: str, x: Tensor) -> Tensor:
         """Element-wise ``op`` on ``x``, same dtype (``isnan`` and ``logical_not`` give bool).
 
-        ``op`` is one of: negative, abs, sign, exp, expm1, log, log1p, sqrt, tanh, sigmoid,
-        softplus, relu (max(x, 0), NaN propagates), square (integers wrap), isnan, logical_not;
-        relu and square never get bool.
+        ``op`` is one of: negative, abs, sign (NaN stays NaN), exp, expm1, log, log1p, sqrt, tanh,
+        sigmoid, softplus, relu (max(x, 0), NaN propagates), square (integers wrap), isnan,
+        logical_not; relu and square never get bool.
         """
 
     @abc.abstractmethod
@@ -261,3 +261,62 @@ class Primitives(abc.ABC):
 
     def _as(self, x: Tensor, dtype: str) -> Tensor:
         return x if self._dtype(x) == dtype else self._cast(x, dtype)
+
+    # ----------------------------------------------------------------- math primitives
+
+    @abc.abstractmethod
+    def _round(self, x: Tensor) -> Tensor:
+        """float32 or float64 ``x`` rounded to the nearest integer, ties to even; same dtype."""
+
+    @abc.abstractmethod
+    def _sin(self, x: Tensor) -> Tensor:
+        """The sine of float32 or float64 ``x``; same dtype."""
+
+    @abc.abstractmethod
+    def _cos(self, x: Tensor) -> Tensor:
+        """The cosine of float32 or float64 ``x``; same dtype."""
+
+    def _copy(self, x: Tensor) -> Tensor:
+        """``x``, in memory that no NumPy array of the caller shares: a copy where the framework
+        may wrap a NumPy input without copying it (NumPy, PyTorch) or return a view of one."""
+        return self._where(self._full((), True, "bool"), x, x)
+
+    def _argmax(self, x: Tensor, axis: int) -> Tensor:
+        """The index of the first maximum along non-empty ``axis`` (int32 or int64); a NaN
+        counts as larger than every number, so the first NaN wins."""
+        return self._first_index(x, axis, self._max(x, (axis,), True))
+
+    def _argmin(self, x: Tensor, axis: int) -> Tensor:
+        """The index of the first minimum along non-empty ``axis`` (int32 or int64); a NaN
+        counts as smaller than every number, so the first NaN wins."""
+        return self._first_index(x, axis, self._min(x, (axis,), True))
+
+    def _first_index(self, x: Tensor, axis: int, peak: Tensor) -> Tensor:
+        """The first index along ``axis`` where ``x`` equals ``peak`` (the extremum, keepdims),
+        or where ``x`` is NaN when ``peak`` is (NaN propagates through max and min)."""
+        shape = self._shape(x)
+        hits = self._binary("equal", x, peak)
+        if self._dtype(x) in ("float16", "bfloat16", "float32", "float64"):
+            hits = self._where(self._unary("isnan", peak), self._unary("isnan", x), hits)
+        size = shape[axis]
+        positions = self._reshape(
+            self._arange(size, "int32"), tuple(size if a == axis else 1 for a in range(len(shape)))
+        )
+        candidates = self._where(hits, positions, self._scalar(size, "int32"))
+        return self._min(candidates, (axis,), False)
+
+    def _logsumexp(self, x: Tensor, axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
+        """``log(sum(exp(x)))`` over non-empty ``axes`` (None: all) of float32 or float64 ``x``,
+        shifted by the maximum where it is finite: a +inf gives +inf, only -inf gives -inf, a
+        NaN gives NaN."""
+        dtype = self._dtype(x)
+        peak = self._max(x, axes, True)
+        finite = self._binary("less", self._unary("abs", peak), self._scalar(np.inf, dtype))
+        shift = self._stop_gradient(self._where(finite, peak, self._scalar(0, dtype)))
+        total = self._sum(self._unary("exp", self._binary("subtract", x, shift)), axes, True)
+        out = self._binary("add", self._unary("log", total), shift)
+        if keepdims:
+            return out
+        shape = self._shape(x)
+        reduced = range(len(shape)) if axes is None else axes
+        return self._reshape(out, tuple(d for a, d in enumerate(shape) if a not in reduced))

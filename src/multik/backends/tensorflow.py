@@ -223,6 +223,11 @@ class TensorFlowAdapter(Adapter):
     def _binary(self, op, x, y):
         if x.dtype == tf.bool and op in _BOOL_BINARY:
             return _BOOL_BINARY[op](x, y)
+        if op == "power" and x.dtype == tf.uint8:  # no uint8 kernel; int32 wraps alike mod 256
+            return tf.cast(tf.pow(tf.cast(x, tf.int32), tf.cast(y, tf.int32)), tf.uint8)
+        if op in ("maximum", "minimum") and x.dtype.is_floating and not tf.executing_eagerly():
+            # XLA's maximum and minimum drop a NaN in their second operand: put it back.
+            return tf.where(tf.math.is_nan(y), y, _BINARY[op](x, y))
         return _BINARY[op](x, y)
 
     def _unary(self, op, x):
@@ -258,3 +263,36 @@ class TensorFlowAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
+
+    # ----------------------------------------------------------------- math primitives
+
+    def _round(self, x):
+        return tf.round(x)
+
+    def _sin(self, x):
+        return tf.sin(x)
+
+    def _cos(self, x):
+        return tf.cos(x)
+
+    def _copy(self, x):
+        return x  # TensorFlow tensors are immutable, and tf.constant copied the NumPy input
+
+    def _argmax(self, x, axis):
+        return self._first_nan(x, axis, tf.argmax(x, axis=axis, output_type=tf.int32))
+
+    def _argmin(self, x, axis):
+        return self._first_nan(x, axis, tf.argmin(x, axis=axis, output_type=tf.int32))
+
+    @staticmethod
+    def _first_nan(x, axis, index):
+        """``index``, or the first NaN along ``axis`` where there is one (TensorFlow ignores
+        NaN in argmax and argmin)."""
+        if not x.dtype.is_floating:
+            return index
+        nan = tf.math.is_nan(x)
+        first = tf.argmax(nan, axis=axis, output_type=tf.int32)
+        return tf.where(tf.reduce_any(nan, axis=axis), first, index)
+
+    def _logsumexp(self, x, axes, keepdims):
+        return tf.reduce_logsumexp(x, axis=axes, keepdims=keepdims)

@@ -45,7 +45,7 @@ _BINARY = {
 _UNARY = {
     "negative": torch.negative,
     "abs": torch.abs,
-    "sign": torch.sign,
+    "sign": lambda x: torch.where(torch.isnan(x), x, torch.sign(x)),  # torch: sign(NaN) = 0
     "exp": torch.exp,
     "expm1": torch.expm1,
     "log": torch.log,
@@ -264,6 +264,31 @@ class TorchAdapter(Adapter):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
         return torch.softmax(x, axes[0])  # a row holding inf or NaN is all NaN, as required
+
+    # ----------------------------------------------------------------- math primitives
+
+    def _round(self, x):
+        return torch.round(x)
+
+    def _sin(self, x):
+        return torch.sin(x)
+
+    def _cos(self, x):
+        return torch.cos(x)
+
+    def _copy(self, x):
+        return x.clone()  # torch.from_numpy shares the NumPy input's memory
+
+    def _argmax(self, x, axis):
+        # torch has no argmax of bools; the first NaN wins, as required.
+        return torch.argmax(x.to(torch.uint8) if x.dtype == torch.bool else x, dim=axis)
+
+    def _argmin(self, x, axis):
+        return torch.argmin(x.to(torch.uint8) if x.dtype == torch.bool else x, dim=axis)
+
+    def _logsumexp(self, x, axes, keepdims):
+        dims = tuple(range(x.ndim)) if axes is None else axes
+        return torch.logsumexp(x, dim=dims, keepdim=keepdims)
 
 
 def _traced_python_tensor(value: object) -> torch.Tensor:

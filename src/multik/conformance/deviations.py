@@ -70,12 +70,6 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "XLA, JAX, ARM64 and CUDA already saturate",
     ),
     Deviation(
-        "empty-extremum",
-        ("max", "min"),
-        "max/min of an empty reduction raise ShapeError (tf_keras returns -inf/+inf)",
-        "API.md Decision 8: an empty maximum has no value; NumPy, PyTorch and JAX raise",
-    ),
-    Deviation(
         "dot-1d",
         ("dot",),
         "dot accepts 0-D and 1-D operands with np.dot semantics (tf_keras raises)",
@@ -154,7 +148,23 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     Deviation(
         "converts-dtype",
-        ("variable", "int_shape", "constant", "dot", "binary_crossentropy"),
+        (
+            "variable",
+            "int_shape",
+            "constant",
+            "dot",
+            "binary_crossentropy",
+            "pow",
+            "clip",
+            "equal",
+            "not_equal",
+            "greater",
+            "greater_equal",
+            "less",
+            "less_equal",
+            "maximum",
+            "minimum",
+        ),
         "K.variable/K.constant convert a tensor or float values to the requested dtype (float to "
         "int with K.cast rules), and mixed-dtype operands are promoted by the one promotion table "
         "(tf_keras raises)",
@@ -173,11 +183,62 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "a -1 next to a zero-size dimension raises ShapeError (TensorFlow picks a size)",
         "the size is ambiguous; NumPy, PyTorch and JAX raise",
     ),
+    Deviation(
+        "int-variance",
+        ("var", "std"),
+        "the variance and standard deviation of integers are floatx (tf_keras raises)",
+        "the rule of mean: a statistic of integers is a float; NumPy, PyTorch and JAX compute it",
+    ),
+    Deviation(
+        "index-int32",
+        ("argmax", "argmin"),
+        "argmax/argmin return int32 (tf_keras returns int64)",
+        "one index dtype on every backend: JAX has no int64 without its 64-bit mode, and K.shape "
+        "is int32 too",
+    ),
+    Deviation(
+        "argmax-first-nan",
+        ("argmax", "argmin"),
+        "a NaN counts as the maximum (for argmin the minimum), so the index of the first NaN is "
+        "returned (TensorFlow ignores NaN, and under XLA returns the last one)",
+        "NaN propagates through max and min, and NumPy, PyTorch and JAX all return the first NaN",
+    ),
+    Deviation(
+        "argmax-axis-none",
+        ("argmax", "argmin"),
+        "axis=None raises AxisError (tf_keras reads it as axis 0)",
+        "None means every axis in the other reductions and NumPy flattens: reading it as axis 0 "
+        "would silently answer another question",
+    ),
+    Deviation(
+        "bool-order",
+        ("greater", "greater_equal", "less", "less_equal", "maximum", "minimum"),
+        "ordering comparisons, maximum and minimum accept bool tensors, with False < True "
+        "(tf_keras raises)",
+        "NumPy, PyTorch and JAX accept them, multik's < and > operators do too, and the results "
+        "are unambiguous",
+    ),
+    Deviation(
+        "uint8-kernels",
+        ("abs", "sign", "pow"),
+        "abs, sign and pow accept uint8 tensors (TensorFlow has no uint8 kernel for them)",
+        "the results are well defined (abs is the identity, sign is 0 or 1, powers wrap like "
+        "every integer product) and NumPy, PyTorch and JAX compute them",
+    ),
+    Deviation(
+        "int-clip-bounds",
+        ("clip",),
+        "clip of an integer tensor accepts None, ±inf and whole-number float bounds, and bounds "
+        "beyond its dtype's range saturate to it (tf_keras raises converting them to the "
+        "integer dtype)",
+        "None means no bound for every dtype, and the result keeps x's dtype either way",
+    ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.
 LEGACY_NAMES: dict[str, str] = {
     "batch_gather": "tensorflow.compat.v1.batch_gather (legacy code calls K.tf.batch_gather)",
+    "logsumexp": "tf_keras.src.backend.logsumexp (Keras 2.3.1's function, no longer exported)",
 }
 
 #: (backend, function) -> why the backend raises UnsupportedError for it. Empty: none.
