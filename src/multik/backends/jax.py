@@ -196,3 +196,23 @@ class JaxAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return jax.nn.one_hot(indices, classes, dtype=jnp.float32)
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _copy(self, x):
+        return jnp.array(x, copy=True)  # a buffer of its own, even if x is donated later
+
+    def _unshared(self, result, source):
+        return result  # jax arrays are made from NumPy arrays by copying
+
+    def _concatenate(self, xs, axis):
+        return jnp.concatenate(xs, axis)
+
+    def _tile(self, x, reps):
+        return jnp.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return jnp.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return jnp.flip(x, axes)

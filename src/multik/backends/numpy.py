@@ -179,3 +179,20 @@ class NumpyAdapter(Adapter):
         np.exp(out, out=out)
         out /= np.sum(out, axis=axes, keepdims=True)
         return out
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _copy(self, x):
+        return np.array(x, copy=True)
+
+    def _concatenate(self, xs, axis):
+        return np.concatenate(xs, axis)
+
+    def _tile(self, x, reps):
+        return np.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return np.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return np.flip(x, axes)

@@ -237,3 +237,27 @@ class TensorFlowAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _copy(self, x):
+        return tf.identity(x)
+
+    def _unshared(self, result, source):
+        return result  # TensorFlow tensors are made from NumPy arrays by copying
+
+    def _concatenate(self, xs, axis):
+        return tf.concat(xs, axis)
+
+    def _tile(self, x, reps):
+        return tf.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return tf.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return tf.reverse(x, axes)
+
+    def _static_value(self, x):
+        value = tf.get_static_value(x)
+        return None if value is None else np.asarray(value)

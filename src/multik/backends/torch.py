@@ -249,6 +249,23 @@ class TorchAdapter(Adapter):
             return super()._softmax(x, axes)
         return torch.softmax(x, axes[0])  # a row holding inf or NaN is all NaN, as required
 
+    # ----------------------------------------------------------------- shape primitives
+
+    def _copy(self, x):
+        return x.clone()
+
+    def _concatenate(self, xs, axis):
+        return torch.cat(xs, axis)
+
+    def _tile(self, x, reps):
+        return torch.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return torch.repeat_interleave(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return torch.flip(x, axes)
+
 
 def _traced_python_tensor(value: object) -> torch.Tensor:
     """A Python value as an int64, float64 or bool tensor built by torch itself.
