@@ -1,7 +1,7 @@
 """Rules of family H and of identity/arange that the case tables cannot express, on every
 backend under test: results never share memory with the caller's NumPy inputs, data_format
 None reads K.image_data_format(), and arange and batch_flatten in graphs with unknown
-dimensions."""
+dimensions; and the shape primitives' defaults, which a new adapter inherits."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 
 import multik
 from multik import backend as K
+from multik.backends.numpy import NumpyAdapter
+from multik.backends.primitives import Primitives
 from multik.errors import InvalidArgumentError
 from multik.testing import test_backends
 
@@ -123,3 +125,30 @@ def test_repeat_elements_keeps_unknown_dimensions_unknown(backend, axis):
     shape[axis] = None
     y = K.repeat_elements(K.placeholder(tuple(shape)), 3, axis)
     assert K.int_shape(y) == tuple(shape)
+
+
+class _Defaults(NumpyAdapter):
+    """The numpy adapter with the shape primitives' defaults instead of NumPy's kernels."""
+
+    _concatenate = Primitives._concatenate
+    _tile = Primitives._tile
+    _repeat = Primitives._repeat
+    _flip = Primitives._flip
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float32"])
+def test_shape_primitive_defaults_match_the_native_kernels(dtype):
+    adapter = _Defaults()
+    values = [[-0.0, 1.5, np.nan], [2, -3, 0.25]] if dtype == "float32" else [[0, 1, 1], [2, 0, 5]]
+    x = np.array(values).astype(dtype)
+    y = np.arange(4).reshape(2, 2).astype(dtype)
+    same = np.testing.assert_array_equal
+    same(adapter._concatenate([x, y, x[:, :0]], 1), np.concatenate([x, y], 1))
+    same(adapter._concatenate([x, x[:1]], 0), np.concatenate([x, x[:1]], 0))
+    assert np.signbit(adapter._concatenate([x, y], 1)[0, 0]) == np.signbit(x[0, 0])
+    for reps in [(2, 3), (0, 2), (1, 1)]:
+        same(adapter._tile(x, reps), np.tile(x, reps))
+    for rep, axis in [(3, 0), (0, 1), (1, 1)]:
+        same(adapter._repeat(x, rep, axis), np.repeat(x, rep, axis))
+    for axes in [(), (0,), (0, 1)]:
+        same(adapter._flip(x, axes), np.flip(x, axes))
