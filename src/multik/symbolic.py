@@ -118,6 +118,11 @@ class SymbolicTensor(Deferred):
     def ndim(self) -> int:
         return len(self.shape)
 
+    @property
+    def _keras_shape(self) -> tuple[int | None, ...]:
+        """Keras 2's attribute for the static shape, which legacy code reads."""
+        return self.shape
+
     def inputs(self) -> Iterator[Any]:
         """The symbolic tensors and Variables this node is computed from."""
         yield from _leaves((self.args, self.kwargs))

@@ -7,7 +7,7 @@ from typing import Any
 
 from multik import config, symbolic
 from multik.config import active_adapter as _adapter
-from multik.errors import SymbolicInput
+from multik.errors import InvalidArgumentError, SymbolicInput
 from multik.symbolic import SymbolicTensor
 from multik.symbolic import call as _symbolic
 from multik.variable import Variable
@@ -15,8 +15,10 @@ from multik.variable import Variable
 Tensor = Any
 
 __all__ = [
+    "arange",
     "constant",
     "eye",
+    "identity",
     "ones",
     "ones_like",
     "placeholder",
@@ -91,3 +93,44 @@ def placeholder(
     tensor = symbolic.placeholder(shape, ndim, dtype, sparse, name, ragged)
     config.enter_graph_mode(tensor.backend)
     return tensor
+
+
+def identity(x: Any, name: Any = None) -> Tensor:
+    """A new tensor with the values of ``x``: it never shares memory with ``x``."""
+    try:
+        return _adapter().identity(x, name)
+    except SymbolicInput:
+        return _symbolic(identity, x, name)
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = "int32") -> Tensor:
+    """``start, start + step, ...`` up to ``stop`` (excluded), as a 1-D tensor.
+
+    A single argument is the stop (Theano's convention), and a negative one gives an empty
+    tensor. With the default ``dtype='int32'`` the result takes the bounds' type, as in Keras:
+    int32 for Python ints, float32 for Python floats (``arange(0, 1, 0.25)`` is
+    [0, 0.25, 0.5, 0.75]), a tensor's or NumPy value's dtype; any other ``dtype`` is applied.
+    The bounds must be known when the computation is built: numbers, NumPy values, eager
+    tensors, or (in a graph) entries of ``K.shape(x)``.
+    """
+    try:
+        return _adapter().arange(start, stop, step, dtype)
+    except SymbolicInput:
+        for bound in (start, stop, step):
+            _refuse_runtime_bound(bound)
+        return _symbolic(arange, start, stop, step, dtype)
+
+
+def _refuse_runtime_bound(bound: Any) -> None:
+    """Raise if an arange bound gets its value only when the graph runs (a placeholder, a
+    Variable in graph mode): the length of the result would then depend on data."""
+    if isinstance(bound, Variable) or (
+        isinstance(bound, SymbolicTensor) and bound.kind != "shape" and not bound.foldable
+    ):
+        name = getattr(bound, "name", bound)
+        raise InvalidArgumentError(
+            f"K.arange: the bound {name!r} gets its value only when the graph runs, so the "
+            "length of the result would depend on the data, which compiled graphs cannot "
+            "express; use numbers or entries of K.shape(x) as bounds, or mask a fixed-length "
+            "range instead (K.arange(max_length) < n)"
+        )

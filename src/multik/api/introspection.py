@@ -19,13 +19,17 @@ __all__ = [
     "cast",
     "count_params",
     "dtype",
+    "get_variable_shape",
     "int_shape",
     "is_keras_tensor",
     "is_placeholder",
+    "is_sparse",
     "is_tensor",
     "is_variable",
     "ndim",
     "shape",
+    "size",
+    "to_dense",
 ]
 
 
@@ -51,6 +55,36 @@ def ndim(x: Any) -> int:
         return _adapter().ndim(x)
     except SymbolicInput:
         return x.ndim if x.rank_known else None
+
+
+def get_variable_shape(x: Any) -> tuple[int | None, ...]:
+    """The shape of ``x`` as a tuple of ints, as ``int_shape`` (Keras 2 name)."""
+    try:
+        return _adapter().get_variable_shape(x)
+    except SymbolicInput:
+        return x.shape
+
+
+def size(x: Any, name: Any = None) -> Tensor:
+    """The number of elements of ``x`` as an int32 scalar tensor."""
+    try:
+        return _adapter().size(x, name)
+    except SymbolicInput:
+        return _symbolic(size, x, name)
+
+
+def is_sparse(tensor: Any) -> bool:
+    """False: multik has no sparse tensors on any backend, so every tensor is dense."""
+    return _adapter().is_sparse(tensor)
+
+
+def to_dense(tensor: Any) -> Tensor:
+    """``tensor`` itself as a tensor of the active backend: multik tensors are all dense
+    (sparse tensors are not supported)."""
+    try:
+        return _adapter().to_dense(tensor)
+    except SymbolicInput:
+        return _symbolic(to_dense, tensor)
 
 
 def dtype(x: Any) -> str:

@@ -12,16 +12,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from multik import config
 from multik.errors import AxisError, IndexRangeError, InvalidArgumentError, ShapeError
 
 __all__ = [
     "broadcast_shapes",
+    "check_joinable",
+    "check_non_negative_int",
+    "check_permutation",
+    "check_positive_int",
     "normalize_axes",
     "normalize_axis",
+    "normalize_data_format",
     "normalize_insert_axis",
+    "padding_pairs",
     "reduced_shape",
     "resolve_reshape",
     "size_of",
+    "spatial_axes",
 ]
 
 
@@ -198,3 +206,64 @@ def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
             if d != 1:
                 out[i] = d
     return tuple(out)
+
+
+def check_non_negative_int(value: object, what: str) -> int:
+    """A Python int >= 0; InvalidArgumentError otherwise."""
+    if isinstance(value, bool) or not hasattr(value, "__index__") or operator.index(value) < 0:
+        raise InvalidArgumentError(f"{what} must be an int >= 0, got {value!r}")
+    return operator.index(value)
+
+
+def check_joinable(shapes: Sequence[tuple[int, ...]], axis: int, what: str) -> None:
+    """Shapes that agree on every axis but ``axis`` (concatenate); ShapeError otherwise."""
+    first = shapes[0]
+    for shape in shapes[1:]:
+        if any(a != b for i, (a, b) in enumerate(zip(first, shape)) if i != axis):
+            raise ShapeError(
+                f"{what}: the shapes {[tuple(s) for s in shapes]} must be equal on every axis "
+                f"but axis {axis}"
+            )
+
+
+# ----------------------------------------------------------------- images: data_format, padding
+
+DATA_FORMATS = ("channels_last", "channels_first")
+
+
+def normalize_data_format(value: object) -> str:
+    """A ``data_format`` argument: 'channels_last' or 'channels_first'; None gives
+    ``K.image_data_format()``. InvalidArgumentError (a ValueError) for anything else."""
+    if value is None:
+        return config.image_data_format()
+    if isinstance(value, str) and value in DATA_FORMATS:
+        return value
+    raise InvalidArgumentError(
+        f"data_format must be 'channels_last' or 'channels_first' (None: "
+        f"K.image_data_format()), got {value!r}"
+    )
+
+
+def spatial_axes(data_format: str, rank: int) -> tuple[int, ...]:
+    """The spatial axes of a rank-``rank`` tensor laid out as (batch, channels, spatial...)
+    for 'channels_first' or (batch, spatial..., channels) for 'channels_last'."""
+    return tuple(range(2, rank)) if data_format == "channels_first" else tuple(range(1, rank - 1))
+
+
+def padding_pairs(padding: object, rank: int, name: str = "padding") -> tuple[tuple[int, int], ...]:
+    """``padding`` as ``rank`` pairs (before, after) of ints >= 0, one per padded axis:
+    e.g. ((top, bottom), (left, right)) for rank 2. InvalidArgumentError otherwise."""
+    example = ", ".join(["(1, 1)"] * rank)
+    if not isinstance(padding, (list, tuple)) or len(padding) != rank:
+        raise InvalidArgumentError(
+            f"{name} must be {rank} pairs (before, after), e.g. ({example}), got {padding!r}"
+        )
+    pairs = []
+    for pair in padding:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise InvalidArgumentError(
+                f"{name} must be {rank} pairs (before, after), e.g. ({example}), got {padding!r}"
+            )
+        before, after = (check_non_negative_int(p, f"each {name} size") for p in pair)
+        pairs.append((before, after))
+    return tuple(pairs)

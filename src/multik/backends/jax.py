@@ -219,3 +219,17 @@ class JaxAdapter(Adapter):
 
     def _logsumexp(self, x, axes, keepdims):
         return jax.nn.logsumexp(x, axis=axes, keepdims=keepdims)
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _concatenate(self, xs, axis):
+        return jnp.concatenate(xs, axis)
+
+    def _tile(self, x, reps):
+        return jnp.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return jnp.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return jnp.flip(x, axes)

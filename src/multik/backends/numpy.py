@@ -213,6 +213,8 @@ class NumpyAdapter(Adapter):
     def _cos(self, x):
         return _array(np.cos(x))
 
+    # ----------------------------------------------------------------- shape primitives
+
     def _copy(self, x):
         return np.array(x, copy=True)
 
@@ -221,3 +223,15 @@ class NumpyAdapter(Adapter):
 
     def _argmin(self, x, axis):
         return _array(np.argmin(x, axis=axis))  # NaN counts as the minimum: the first one wins
+
+    def _concatenate(self, xs, axis):
+        return np.concatenate(xs, axis)
+
+    def _tile(self, x, reps):
+        return np.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return np.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return np.flip(x, axes)

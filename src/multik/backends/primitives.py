@@ -320,3 +320,60 @@ class Primitives(abc.ABC):
         shape = self._shape(x)
         reduced = range(len(shape)) if axes is None else axes
         return self._reshape(out, tuple(d for a, d in enumerate(shape) if a not in reduced))
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _concatenate(self, xs: list[Tensor], axis: int) -> Tensor:
+        """The tensors ``xs`` (at least one, same rank and dtype, shapes equal but on ``axis``)
+        joined along ``axis``."""
+        # Each tensor zero-padded to the full length, then chosen where its slice lies.
+        total = sum(self._shape(x)[axis] for x in xs)
+        rank = len(self._shape(xs[0]))
+        position = self._reshape(
+            self._arange(total, "int32"), tuple(total if a == axis else 1 for a in range(rank))
+        )
+        out, start = None, 0
+        for x in xs:
+            size = self._shape(x)[axis]
+            pads = [(0, 0)] * rank
+            pads[axis] = (start, total - start - size)
+            padded = self._pad(x, tuple(pads))
+            inside = self._binary("greater_equal", position, self._scalar(start, "int32"))
+            out = padded if out is None else self._where(inside, padded, out)
+            start += size
+        return out
+
+    def _tile(self, x: Tensor, reps: tuple[int, ...]) -> Tensor:
+        """``x`` repeated ``reps[i]`` >= 0 times along each axis i (one rep per axis)."""
+        for axis, rep in enumerate(reps):
+            if rep == 0:
+                shape = self._shape(x)
+                x = self._slice(x, (0,) * len(shape), (*shape[:axis], 0, *shape[axis + 1 :]))
+            elif rep > 1:
+                x = self._concatenate([x] * rep, axis)
+        return x
+
+    def _repeat(self, x: Tensor, rep: int, axis: int) -> Tensor:
+        """Each slice of ``x`` along ``axis`` repeated ``rep`` >= 0 times in place (np.repeat)."""
+        shape = self._shape(x)
+        reps = tuple(rep if a == axis + 1 else 1 for a in range(len(shape) + 1))
+        tiled = self._tile(self._expand_dims(x, axis + 1), reps)
+        return self._reshape(tiled, (*shape[:axis], shape[axis] * rep, *shape[axis + 1 :]))
+
+    def _flip(self, x: Tensor, axes: tuple[int, ...]) -> Tensor:
+        """``x`` in reverse order along each of the distinct ``axes``."""
+        for axis in axes:
+            backwards = np.arange(self._shape(x)[axis] - 1, -1, -1, dtype=np.int32)
+            x = self._take(x, self._from_numpy(backwards), axis)
+        return x
+
+    def _slice(self, x: Tensor, begin: tuple[int, ...], size: tuple[int, ...]) -> Tensor:
+        """``x[b0:b0+s0, b1:b1+s1, ...]`` for in-range ``begin`` and ``size`` (one per axis)."""
+        if not begin:
+            return x
+        return x[tuple(slice(b, b + s) for b, s in zip(begin, size))]
+
+    def _static_value(self, x: Tensor) -> np.ndarray | None:
+        """The values of ``x`` as a NumPy array if they are known now, else None (a tensor that
+        a compiler traces; TensorFlow knows the values of traced constants)."""
+        return self._to_numpy(x) if self._is_concrete(x) else None

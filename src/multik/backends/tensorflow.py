@@ -296,3 +296,21 @@ class TensorFlowAdapter(Adapter):
 
     def _logsumexp(self, x, axes, keepdims):
         return tf.reduce_logsumexp(x, axis=axes, keepdims=keepdims)
+
+    # ----------------------------------------------------------------- shape primitives
+
+    def _concatenate(self, xs, axis):
+        return tf.concat(xs, axis)
+
+    def _tile(self, x, reps):
+        return tf.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return tf.repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return tf.reverse(x, axes)
+
+    def _static_value(self, x):
+        value = tf.get_static_value(x)
+        return None if value is None else np.asarray(value)

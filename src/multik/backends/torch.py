@@ -290,6 +290,20 @@ class TorchAdapter(Adapter):
         dims = tuple(range(x.ndim)) if axes is None else axes
         return torch.logsumexp(x, dim=dims, keepdim=keepdims)
 
+    # ----------------------------------------------------------------- shape primitives
+
+    def _concatenate(self, xs, axis):
+        return torch.cat(xs, axis)
+
+    def _tile(self, x, reps):
+        return torch.tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return torch.repeat_interleave(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return torch.flip(x, axes)
+
 
 def _traced_python_tensor(value: object) -> torch.Tensor:
     """A Python value as an int64, float64 or bool tensor built by torch itself.

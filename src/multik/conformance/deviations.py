@@ -135,7 +135,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     Deviation(
         "index-dtypes",
-        ("one_hot", "batch_gather"),
+        ("one_hot", "batch_gather", "gather"),
         "indices of every integer dtype are accepted and num_classes must be >= 1 (TensorFlow "
         "refuses int8/int16/uint8 indices in some ops and allows depth 0)",
         "one rule on every backend: any integer dtype",
@@ -164,6 +164,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "less_equal",
             "maximum",
             "minimum",
+            "concatenate",
+            "stack",
         ),
         "K.variable/K.constant convert a tensor or float values to the requested dtype (float to "
         "int with K.cast rules), and mixed-dtype operands are promoted by the one promotion table "
@@ -232,6 +234,59 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "beyond its dtype's range saturate to it (tf_keras raises converting them to the "
         "integer dtype)",
         "None means no bound for every dtype, and the result keeps x's dtype either way",
+    ),
+    Deviation(
+        "tile-short-n",
+        ("tile",),
+        "an n with fewer entries than x has axes is padded with 1s on the left: tile of a (3, 4) "
+        "tensor with n=2 is (3, 8) (tf_keras raises)",
+        "Keras 2.3.1 behaviour, as np.tile; code written for Keras 2.3.1 relies on it",
+    ),
+    Deviation(
+        "stack-empty",
+        ("stack",),
+        "stack of an empty list raises InvalidArgumentError (tf_keras returns an empty float32 "
+        "vector)",
+        "an empty list gives no shape and no dtype for the result; NumPy, PyTorch and JAX raise",
+    ),
+    Deviation(
+        "concatenate-axis",
+        ("concatenate",),
+        "a negative axis below -rank raises AxisError (tf_keras takes it modulo the rank: axis -3 "
+        "of a 2-D tensor is axis 1)",
+        "the same axis rule as every other multik function and NumPy; the modulo is an accident "
+        "of tf_keras's code",
+    ),
+    Deviation(
+        "batch-flatten-empty",
+        ("batch_flatten",),
+        "batch_flatten of a (b, 0, ...) tensor is (b, 0) (tf_keras reshapes it to (-1, 0) and "
+        "TensorFlow picks another batch size)",
+        "the batch axis is kept, as batch_flatten promises; a -1 next to a zero size is ambiguous",
+    ),
+    Deviation(
+        "empty-repeat",
+        ("repeat_elements", "resize_images"),
+        "repeat_elements with rep=0, and repeat_elements or resize_images along an empty axis, "
+        "give an empty axis (tf_keras raises)",
+        "np.repeat semantics, as documented: repeating nothing, or zero times, gives nothing; "
+        "tf_keras fails inside tf.split and tf.image.resize",
+    ),
+    Deviation(
+        "data-format-none",
+        ("resize_images", "resize_volumes"),
+        "data_format=None means K.image_data_format() (tf_keras raises)",
+        "every other function with a data_format argument reads None so, in tf_keras too",
+    ),
+    Deviation(
+        "resize-checks",
+        ("resize_images", "resize_volumes"),
+        "a tensor of another rank (resize_images: 4-D; resize_volumes: 5-D), a factor that is not "
+        "an int >= 1 or an interpolation other than 'nearest' and 'bilinear' raise (tf_keras "
+        "resizes a 3-D image along the wrong axes, truncates float factors, accepts "
+        "tf.image.resize's other methods, and repeats a 4-D tensor along its channels)",
+        "Keras 2.3.1's rules: these calls are mistakes whose tf_keras results are wrong, and the "
+        "other methods have no kernel that gives TensorFlow's numbers on every backend",
     ),
 )
 

@@ -1,17 +1,20 @@
-"""Family C, introspection and dtype: shape, int_shape, ndim, dtype, cast."""
+"""Family C, introspection and dtype: shape, int_shape, ndim, size, dtype, cast, sparsity."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from multik import dtypes
+from multik.backends import _checks as checks
 from multik.backends.conversion import Conversion, Tensor
-from multik.errors import DTypeError
+from multik.errors import DTypeError, ShapeError
 from multik.variable import Variable
 
 
 class IntrospectionFormulas(Conversion):
-    """Family C, introspection and dtype: shape, int_shape, ndim, dtype, cast."""
+    """Family C, introspection and dtype: shape, int_shape, ndim, size, dtype, cast, sparsity."""
 
     # ----------------------------------------------------------------- introspection
 
@@ -26,6 +29,21 @@ class IntrospectionFormulas(Conversion):
 
     def ndim(self, x: object) -> int:
         return len(self.int_shape(x))
+
+    def get_variable_shape(self, x: object) -> tuple[int, ...]:
+        return self.int_shape(x)
+
+    def size(self, x: object, name: Any = None) -> Tensor:
+        count = checks.size_of(self.int_shape(x))
+        if count > np.iinfo(np.int32).max:
+            raise ShapeError(f"size: {count} elements do not fit the int32 result")
+        return self._from_numpy(np.asarray(count, dtype=np.int32))
+
+    def is_sparse(self, tensor: object) -> bool:
+        return False
+
+    def to_dense(self, tensor: object) -> Tensor:
+        return self._unshared(self.tensor(tensor), tensor)
 
     def dtype(self, x: object) -> str:
         if isinstance(x, Variable):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from multik.conformance.cases.shape import NUMPY_INSIDE
 from multik.conformance.cases.table import (
     DTYPE_NAMES,
     add,
@@ -13,6 +14,7 @@ from multik.conformance.cases.table import (
 )
 from multik.errors import (
     DTypeError,
+    InvalidArgumentError,
     ShapeError,
 )
 
@@ -311,6 +313,180 @@ def _creation() -> None:
     add("epsilon-set", "epsilon", epsilon=1e-3, expected=1e-3, eager_only=_PYTHON_RESULT)
 
 
+_KERAS_231 = "tf_keras 2.21 has no {} (Keras 2.3.1 has)"
+_DATA_LENGTH = "the length of the result depends on the value of a tensor bound"
+
+
+def _identity_and_ranges() -> None:
+    for dtype in DTYPE_NAMES:
+        x = sample((2, 3), dtype)
+        add(
+            f"identity-{dtype}",
+            "identity",
+            x,
+            expected=x,
+            dtype=dtype,
+            legacy=_KERAS_231.format("identity"),
+        )
+        add(
+            f"arange-{dtype}-dtype",
+            "arange",
+            4,
+            kwargs={"dtype": dtype},
+            expected=np.arange(4).astype(q(0, dtype).dtype),
+            dtype=dtype,
+        )
+        add(
+            f"size-{dtype}",
+            "size",
+            x,
+            expected=np.array(6, np.int32),
+            dtype="int32",
+            legacy=_KERAS_231.format("size"),
+        )
+        add(f"to_dense-{dtype}", "to_dense", x, expected=x, dtype=dtype)
+    for shape in ((), (0, 3), (4,)):
+        x = sample(shape, "float32")
+        add(
+            f"identity-float32-{len(shape)}d-{x.size}",
+            "identity",
+            x,
+            expected=x,
+            dtype="float32",
+            legacy=_KERAS_231.format("identity"),
+        )
+        add(
+            f"size-float32-{len(shape)}d-{x.size}",
+            "size",
+            x,
+            expected=np.array(x.size, np.int32),
+            dtype="int32",
+            legacy=_KERAS_231.format("size"),
+        )
+        add(
+            f"get_variable_shape-float32-{len(shape)}d-{x.size}",
+            "get_variable_shape",
+            x,
+            expected=shape,
+            eager_only=_PYTHON_RESULT,
+            legacy=_KERAS_231.format("get_variable_shape"),
+        )
+        add(
+            f"is_sparse-float32-{len(shape)}d-{x.size}",
+            "is_sparse",
+            x,
+            expected=False,
+            eager_only=_PYTHON_RESULT,
+        )
+    add(
+        "get_variable_shape-variable",
+        "get_variable_shape",
+        [[1, 2, 3]],
+        call=lambda k, v: k.get_variable_shape(k.variable(v)),
+        expected=(1, 3),
+        eager_only=_PYTHON_RESULT,
+        legacy=_KERAS_231.format("get_variable_shape"),
+    )
+    add(
+        "identity-python-list",
+        "identity",
+        [[1, 2]],
+        expected=np.array([[1, 2]], np.int32),
+        dtype="int32",
+        legacy=_KERAS_231.format("identity"),
+    )
+    for args, expected in (
+        ((5,), np.arange(5)),
+        ((0,), np.arange(0)),
+        ((-20,), np.arange(0)),
+        ((2, 7, 2), np.arange(2, 7, 2)),
+        ((5, 0, -1), np.arange(5, 0, -1)),
+        ((-5, 5, 2), np.arange(-5, 5, 2)),
+        ((0, 1, 2), np.arange(0, 1, 2)),
+        ((-5, -1), np.arange(-5, -1)),
+    ):
+        add(
+            f"arange-int32-{'-'.join(map(str, args))}",
+            "arange",
+            *args,
+            expected=expected.astype(np.int32),
+            dtype="int32",
+        )
+    add(
+        "arange-int32-stop-none-step",
+        "arange",
+        5,
+        None,
+        2,
+        expected=np.array([0, 2, 4], np.int32),
+        dtype="int32",
+    )
+    for args, dtype, expected in (
+        ((0, 1, 0.25), "float32", [0, 0.25, 0.5, 0.75]),
+        ((2.5,), "float32", [0, 1, 2]),
+        ((1, -1, -0.5), "float32", [1, 0.5, 0, -0.5]),
+        ((0, 1, 0.1), "float32", np.arange(10) / 10),
+        ((0, 2, 0.5), "float64", [0, 0.5, 1, 1.5]),
+        ((0.5, 4), "int16", [0, 1, 2, 3]),
+        ((-2.5, 1), "int8", [-2, -1, 0, 0]),
+    ):
+        add(
+            f"arange-{dtype}-floats-{'-'.join(map(str, args))}",
+            "arange",
+            *args,
+            kwargs={} if dtype == "float32" else {"dtype": dtype},
+            expected=q(expected, dtype),
+            dtype=dtype,
+        )
+    add(
+        "arange-python-floats-under-floatx64",
+        "arange",
+        0,
+        1.5,
+        expected=q([0, 1], "float32"),
+        dtype="float32",
+        floatx="float64",
+    )
+    add(
+        "arange-numpy-int64-bound",
+        "arange",
+        call=lambda k: k.arange(np.int64(3)),
+        expected=np.arange(3, dtype=np.int64),
+        dtype="int64",
+        eager_only=NUMPY_INSIDE,
+    )
+    for dtype, value, expected in (
+        ("int32", 3, [0, 1, 2]),
+        ("int32", -3, []),
+        ("int64", 2, [0, 1]),
+        ("float32", 2.5, [0, 1, 2]),
+    ):
+        add(
+            f"arange-{dtype}-tensor-bound-{value}",
+            "arange",
+            q(value, dtype),
+            expected=q(expected, dtype),
+            dtype=dtype,
+            eager_only=_DATA_LENGTH,
+        )
+    add(
+        "arange-tensor-start-python-stop",
+        "arange",
+        q(1, "int32"),
+        4,
+        expected=np.array([1, 2, 3], np.int32),
+        dtype="int32",
+        eager_only=_DATA_LENGTH,
+    )
+    add_error("arange-step-zero", "arange", InvalidArgumentError, 0, 5, 0)
+    add_error("arange-backwards", "arange", InvalidArgumentError, 3, 1)
+    add_error("arange-forwards-negative-step", "arange", InvalidArgumentError, 1, 3, -1)
+    add_error(
+        "arange-vector-bound", "arange", ShapeError, q([3, 4], "int32"), eager_only=_DATA_LENGTH
+    )
+
+
 def build() -> None:
     """Add this family's cases to the table."""
     _creation()
+    _identity_and_ranges()
