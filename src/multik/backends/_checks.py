@@ -10,9 +10,11 @@ import functools
 import operator
 from collections.abc import Sequence
 
+from multik import config
 from multik.errors import AxisError, InvalidArgumentError, ShapeError
 
 __all__ = [
+    "data_format",
     "normalize_axes",
     "normalize_axis",
     "normalize_insert_axis",
@@ -139,3 +141,17 @@ def check_positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__") or operator.index(value) < 1:
         raise InvalidArgumentError(f"{what} must be a positive int, got {value!r}")
     return operator.index(value)
+
+
+def data_format(value: object) -> str:
+    """A data_format argument: None gives ``image_data_format()``; 'channels_last' or
+    'channels_first' in any case (as Keras 2.2 accepted); InvalidArgumentError otherwise."""
+    if value is None:
+        return config.image_data_format()
+    name = value.lower() if isinstance(value, str) else value
+    if name not in config.DATA_FORMATS:
+        raise InvalidArgumentError(
+            f"data_format must be 'channels_last' or 'channels_first' (or None for "
+            f"K.image_data_format()), got {value!r}"
+        )
+    return name  # type: ignore[return-value]

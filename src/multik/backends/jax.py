@@ -196,3 +196,8 @@ class JaxAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return jax.nn.one_hot(indices, classes, dtype=jnp.float32)
+
+    # --------------------------------------------------------------- control and config primitives
+
+    def _copy(self, x):
+        return x  # JAX arrays are immutable, and jnp.array copied the NumPy input

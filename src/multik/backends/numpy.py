@@ -179,3 +179,8 @@ class NumpyAdapter(Adapter):
         np.exp(out, out=out)
         out /= np.sum(out, axis=axes, keepdims=True)
         return out
+
+    # --------------------------------------------------------------- control and config primitives
+
+    def _copy(self, x):
+        return np.array(x, copy=True)

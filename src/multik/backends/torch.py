@@ -249,6 +249,11 @@ class TorchAdapter(Adapter):
             return super()._softmax(x, axes)
         return torch.softmax(x, axes[0])  # a row holding inf or NaN is all NaN, as required
 
+    # --------------------------------------------------------------- control and config primitives
+
+    def _copy(self, x):
+        return x.clone()
+
 
 def _traced_python_tensor(value: object) -> torch.Tensor:
     """A Python value as an int64, float64 or bool tensor built by torch itself.
