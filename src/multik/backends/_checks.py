@@ -14,6 +14,7 @@ from multik import config
 from multik.errors import AxisError, InvalidArgumentError, ShapeError
 
 __all__ = [
+    "broadcast_shapes",
     "data_format",
     "normalize_axes",
     "normalize_axis",
@@ -155,3 +156,20 @@ def data_format(value: object) -> str:
             f"K.image_data_format()), got {value!r}"
         )
     return name  # type: ignore[return-value]
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The broadcast of ``shapes`` (NumPy's rule), or None when they do not broadcast.
+
+    Plain Python, unlike ``np.broadcast_shapes``, which torch.compile traces as a torch op."""
+    rank = max(len(s) for s in shapes)
+    out = []
+    for axis in range(-rank, 0):
+        size = 1
+        for shape in shapes:
+            if len(shape) >= -axis and shape[axis] != 1:
+                if size not in (1, shape[axis]):
+                    return None
+                size = shape[axis]
+        out.append(size)
+    return tuple(out)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from multik.backends import _checks as checks
 from multik.backends.conversion import Conversion, Tensor, is_python_number
 from multik.errors import ShapeError
 
@@ -40,13 +39,11 @@ class ControlFormulas(Conversion):
             zero = self._scalar(0, self._dtype(condition))
             condition = self._binary("not_equal", condition, zero)
         aligned = (*c_shape, *[1] * (len(t_shape) - len(c_shape)))
-        try:
-            np.broadcast_shapes(aligned, t_shape, e_shape)
-        except ValueError:
+        if checks.broadcast_shapes(aligned, t_shape, e_shape) is None:
             raise ShapeError(
                 f"the condition {c_shape} (aligned with the leading axes as {aligned}) and the "
                 f"branches {t_shape} and {e_shape} do not broadcast together"
-            ) from None
+            )
         if aligned != c_shape:
             condition = self._reshape(condition, aligned)
         return self.xp.where(condition, then, alt).value  # Python numbers are weak

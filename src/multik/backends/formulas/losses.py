@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from multik import config
 from multik.backends import _checks as checks
 from multik.backends.conversion import Conversion, Tensor, is_python_number
@@ -127,11 +125,7 @@ class LossFormulas(Conversion):
             return value
         value = self.tensor(value)
         shape, other = self._shape(like), self._shape(value)
-        try:
-            combined = np.broadcast_shapes(shape, other)
-        except ValueError:
-            combined = None
-        if combined != shape:
+        if checks.broadcast_shapes(shape, other) != shape:
             raise ShapeError(f"{what} of shape {other} does not broadcast against {shape}")
         return self._as(value, self._dtype(like))
 

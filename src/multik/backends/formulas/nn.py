@@ -289,11 +289,7 @@ class NNFormulas(Conversion):
 
 def _broadcast(shape: tuple[int, ...], other: tuple[int, ...], what: str) -> None:
     """ShapeError unless ``other`` broadcasts against ``shape`` without changing it."""
-    try:
-        combined = np.broadcast_shapes(shape, other)
-    except ValueError:
-        combined = None
-    if combined != shape:
+    if checks.broadcast_shapes(shape, other) != shape:
         raise ShapeError(f"{what}: shapes {shape} and {other} do not broadcast to {shape}")
 
 
