@@ -96,12 +96,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     Deviation(
         "no-cached-logits",
-        (
-            "categorical_crossentropy",
-            "binary_crossentropy",
-            "categorical_focal_crossentropy",
-            "binary_focal_crossentropy",
-        ),
+        ("categorical_crossentropy", "binary_crossentropy", "binary_focal_crossentropy"),
         "an output produced by K.softmax / K.sigmoid is treated as probabilities (tf_keras "
         "silently switches to the logits it cached on the tensor)",
         "API.md Decision 9: NumPy and JAX arrays cannot carry the cache, so no backend uses it",
@@ -204,9 +199,10 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation(
         "batchnorm-axis",
         ("batch_normalization",),
-        "a rank-1 mean/var/beta/gamma lies along `axis` for input of every rank, and statistics "
-        "shaped to broadcast work with any axis (tf_keras uses `axis` for 4-D input only, and "
-        "raises there for axis=1 with (1, C, 1, 1) statistics)",
+        "`axis` is checked, and a rank-1 mean/var/beta/gamma lies along it, for input of every "
+        "rank; statistics shaped to broadcast work with any axis (tf_keras uses `axis` for 4-D "
+        "input only, where it lets an out-of-range axis pass, and raises for axis=1 with "
+        "(1, C, 1, 1) statistics)",
         "one rule for every rank; the Keras BatchNormalization layer passes (1, C, 1, 1) "
         "statistics for channels_first, which Keras 2.3.1 accepted",
     ),

@@ -119,15 +119,15 @@ class LossFormulas(Conversion):
     # ----------------------------------------------------------------- focal losses
 
     def _weight(self, value: object, like: Tensor, what: str) -> object:
-        """A focal-loss factor: a Python number as it is, else a tensor in ``like``'s dtype
-        that broadcasts against ``like`` (e.g. one alpha per class)."""
+        """A focal-loss factor: a Python number as it is, else a Term in ``like``'s dtype that
+        broadcasts against ``like`` (e.g. one alpha per class)."""
         if is_python_number(value):
             return value
         value = self.tensor(value)
         shape, other = self._shape(like), self._shape(value)
         if checks.broadcast_shapes(shape, other) != shape:
             raise ShapeError(f"{what} of shape {other} does not broadcast against {shape}")
-        return self._as(value, self._dtype(like))
+        return self.xp(self._as(value, self._dtype(like)))
 
     def categorical_focal_crossentropy(
         self,

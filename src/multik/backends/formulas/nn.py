@@ -151,8 +151,8 @@ class NNFormulas(Conversion):
         return self._as(self._normalize(x, *stats, epsilon), result)
 
     def _statistic(self, s: object, shape: tuple[int, ...], axis: int, name: str) -> Tensor:
-        """A batch_normalization statistic in ``x``'s compute dtype: a rank-1 one of an input of
-        rank 2 or more lies along ``axis``; any other broadcasts against ``x`` as it is."""
+        """A batch_normalization statistic, shaped to broadcast against ``x``: a rank-1 one of an
+        input of rank 2 or more lies along ``axis``; any other must broadcast as it is."""
         s = self.tensor(s)
         s_shape = self._shape(s)
         if len(s_shape) == 1 and len(shape) > 1:
@@ -209,7 +209,7 @@ class NNFormulas(Conversion):
         xp = self.xp
         v = xp(x)
         count = float(checks.size_of(shape[a] for a in axes))
-        mean = xp.sum(v, axes, keepdims=True) / count if axes else v
+        mean = xp.sum(v, axes, keepdims=True) / count if axes else xp(self._copy(x))
         var = xp.square(v - mean)
         if axes:
             var = xp.sum(var, axes, keepdims=True) / count
@@ -297,7 +297,9 @@ def _reduction_axes(reduction_axes: object, ndim: int) -> tuple[int, ...]:
     """normalize_batch_in_training's axes: a list or tuple of distinct axes, sorted."""
     if not isinstance(reduction_axes, (list, tuple)):
         raise AxisError(f"reduction_axes must be a list or tuple of axes, got {reduction_axes!r}")
-    return checks.normalize_axes(tuple(reduction_axes), ndim) or ()
+    axes = checks.normalize_axes(tuple(reduction_axes), ndim)
+    assert axes is not None  # only axis=None gives None
+    return axes
 
 
 def _bias_shape(shape: tuple[int, ...], bias: tuple[int, ...], data_format: str) -> tuple[int, ...]:

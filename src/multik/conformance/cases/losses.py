@@ -411,8 +411,10 @@ def _focal_losses() -> None:
         epsilon=1e-3,
     )
     z = q([[1e4, 0, -1e4]], "float32")
+    # tf_keras switches to the logits cached by K.softmax here too, and applies the softmax
+    # again: the same probabilities, so no difference shows.
     add(
-        f"{cfce}-of-K.softmax-no-cached-logits",
+        f"{cfce}-of-K.softmax",
         cfce,
         e2,
         z,
@@ -420,7 +422,6 @@ def _focal_losses() -> None:
         expected=rounded(_cfce(e2, rounded(_softmax64(f64(z)), "float32")), "float32"),
         dtype="float32",
         terms=3,
-        tags=frozenset({"no-cached-logits"}),
     )
     add(
         f"{cfce}-float32-empty-batch",
@@ -460,6 +461,7 @@ def _focal_losses() -> None:
             o,
             expected=rounded(_bfce(t, o), dtype),
             dtype=dtype,
+            tags=frozenset({"half-f32-compute"}) if dtype == "bfloat16" else frozenset(),
         )
     tl = q([[0, 0, 0.3, 1], [1, 1, 0, 0.5]], "float32")
     zl = q([[1e4, -1e4, 30, 0], [2, -3, 0.5, -0.25]], "float32")

@@ -757,7 +757,15 @@ def _batch_normalization() -> None:
         *[st.reshape(1, 3, 1) for st in _stats(3)],
         1,
     )
-    add_error(f"{bn}-4d-axis-out-of-range", bn, AxisError, x4, *_stats(5), 7)
+    add_error(
+        f"{bn}-4d-axis-out-of-range",
+        bn,
+        AxisError,
+        x4,
+        *_stats(5),
+        7,
+        tags=frozenset({"batchnorm-axis"}),
+    )
 
 
 def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
