@@ -41,6 +41,7 @@ __all__ = [
     "graph_mode_backends",
     "image_data_format",
     "leave_graph_mode",
+    "outside_graph_mode",
     "reload",
     "set_backend",
     "set_batch_dot_rules",
@@ -112,6 +113,16 @@ def enter_graph_mode(backend: str) -> None:
 def leave_graph_mode() -> None:
     """Turn graph mode off for every backend in the current thread or asyncio task."""
     _graph_mode.set(frozenset())
+
+
+@contextlib.contextmanager
+def outside_graph_mode() -> Iterator[None]:
+    """Graph mode off inside a ``with`` block (``K.eager``); the mode before is restored."""
+    token = _graph_mode.set(frozenset())
+    try:
+        yield
+    finally:
+        _graph_mode.reset(token)
 
 
 def read_keras_config(path: Path) -> KerasConfig:

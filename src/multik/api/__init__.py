@@ -61,6 +61,16 @@ CONFIG_FUNCTIONS = (
     "image_data_format",
     "set_image_data_format",
     "cast_to_floatx",
+    "normalize_data_format",
+    "image_dim_ordering",
+    "set_image_dim_ordering",
+    "manual_variable_initialization",
+    "name_scope",
+    "control_dependencies",
+    "symbolic",
+    "eager",
+    "get_session",
+    "set_session",
 )
 
 #: Functions answered by multik's graph layer and session state, the same on every backend.
@@ -73,6 +83,7 @@ GRAPH_FUNCTIONS = (
     "learning_phase_scope",
     "in_train_phase",
     "in_test_phase",
+    "switch",
     "set_value",
     "batch_get_value",
     "batch_set_value",

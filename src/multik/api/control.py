@@ -1,4 +1,4 @@
-"""K functions of family N: control flow (the train/test switch)."""
+"""K functions of family N: control flow (``switch`` and the train/test switch)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ Tensor = Any
 __all__ = [
     "in_test_phase",
     "in_train_phase",
+    "switch",
 ]
 
 
@@ -47,3 +48,50 @@ def in_train_phase(x: Any, alt: Any, training: Any = None) -> Any:
 def in_test_phase(x: Any, alt: Any, training: Any = None) -> Any:
     """``x`` in the test phase, else ``alt`` (``in_train_phase`` with the branches swapped)."""
     return in_train_phase(alt, x, training)
+
+
+def switch(condition: Any, then_expression: Any, else_expression: Any) -> Any:
+    """``then_expression`` where ``condition`` is true, else ``else_expression``.
+
+    The branches may be callables that make them. A scalar condition that has a value (a
+    Python bool or int, a NumPy or eager scalar) picks a branch, and only that callable is
+    called; the result is the chosen branch as it is, as with ``tf.cond``. A scalar condition
+    without a value yet (a placeholder, ``K.learning_phase()`` when unset, or a tensor traced by
+    ``jax.jit``, ``tf.function`` or ``torch.compile``) builds both branches and selects element-
+    wise when the graph runs, so the branches must then broadcast against each other.
+
+    A condition of rank 1 or more selects element-wise; its rank may not exceed
+    ``then_expression``'s, and it lines up with the LEADING axes of the branches (size-1 axes are
+    appended to it), so a ``(batch,)`` condition picks whole samples of ``(batch, n)`` branches,
+    as in Keras 2.2. Non-bool conditions are true where nonzero; the branches are promoted to
+    one dtype.
+    """
+    try:
+        chosen = _adapter()._condition_value(condition)
+    except SymbolicInput:  # a symbolic condition: both branches are built, selected later
+        chosen = None
+    if chosen is not None:
+        branch = then_expression if chosen else else_expression
+        return _as_result(branch() if callable(branch) else branch)
+    then = then_expression() if callable(then_expression) else then_expression
+    alt = else_expression() if callable(else_expression) else else_expression
+    return _select(condition, then, alt)
+
+
+def _select(condition: Any, then: Any, alt: Any) -> Tensor:
+    """switch's element-wise selection, as a graph node when an input is symbolic."""
+    try:
+        return _adapter()._switch(condition, then, alt)
+    except SymbolicInput:
+        return _symbolic(_select, condition, then, alt)
+
+
+def _as_result(x: Any) -> Tensor:
+    """The chosen branch as a new tensor of the active backend (never the caller's array)."""
+    if isinstance(x, SymbolicTensor):
+        return x
+    try:
+        adapter = _adapter()
+        return adapter._copy(adapter.tensor(x))
+    except SymbolicInput:  # a Variable in graph mode: read when the graph runs
+        return _symbolic(_as_result, x)

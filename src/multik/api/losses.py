@@ -12,7 +12,9 @@ Tensor = Any
 
 __all__ = [
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "sparse_categorical_crossentropy",
 ]
 
@@ -54,3 +56,57 @@ def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> 
         return _adapter().binary_crossentropy(target, output, from_logits)
     except SymbolicInput:
         return _symbolic(binary_crossentropy, target, output, from_logits)
+
+
+def categorical_focal_crossentropy(
+    target: Any,
+    output: Any,
+    alpha: Any = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    axis: int = -1,
+) -> Tensor:
+    """``sum(alpha * (1 - p)**gamma * -target * log(p), axis)`` (tf_keras 2.21's focal loss).
+
+    ``p`` is ``output`` (or ``softmax(output, axis)`` with ``from_logits``) renormalised over
+    ``axis`` and clipped to [epsilon, 1 - epsilon]; ``alpha`` is a number or one weight per
+    class (anything that broadcasts against ``output``).
+    """
+    try:
+        return _adapter().categorical_focal_crossentropy(
+            target, output, alpha, gamma, from_logits, axis
+        )
+    except SymbolicInput:
+        return _symbolic(
+            categorical_focal_crossentropy, target, output, alpha, gamma, from_logits, axis
+        )
+
+
+def binary_focal_crossentropy(
+    target: Any,
+    output: Any,
+    apply_class_balancing: bool = False,
+    alpha: Any = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+) -> Tensor:
+    """Element-wise ``(1 - p_t)**gamma * binary_crossentropy(target, output, from_logits)``.
+
+    ``p_t = target * p + (1 - target) * (1 - p)`` with ``p`` the unclipped probability
+    (``sigmoid(output)`` with ``from_logits``); with ``apply_class_balancing`` the loss is also
+    weighted by ``alpha`` where ``target`` is 1 and ``1 - alpha`` where it is 0 (tf_keras 2.21).
+    """
+    try:
+        return _adapter().binary_focal_crossentropy(
+            target, output, apply_class_balancing, alpha, gamma, from_logits
+        )
+    except SymbolicInput:
+        return _symbolic(
+            binary_focal_crossentropy,
+            target,
+            output,
+            apply_class_balancing,
+            alpha,
+            gamma,
+            from_logits,
+        )

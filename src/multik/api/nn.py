@@ -11,8 +11,13 @@ from multik.symbolic import call as _symbolic
 Tensor = Any
 
 __all__ = [
+    "batch_normalization",
+    "bias_add",
     "elu",
     "hard_sigmoid",
+    "in_top_k",
+    "l2_normalize",
+    "normalize_batch_in_training",
     "relu",
     "sigmoid",
     "softmax",
@@ -86,3 +91,92 @@ def tanh(x: Any) -> Tensor:
         return _adapter().tanh(x)
     except SymbolicInput:
         return _symbolic(tanh, x)
+
+
+def l2_normalize(x: Any, axis: Any = None) -> Tensor:
+    """``x / sqrt(max(sum(x**2, axis), 1e-12))``; ``axis=None`` normalises over all axes.
+
+    ``axis`` may be an int or a list/tuple of ints; integer input is computed in floatx, and
+    float16/bfloat16 in float32 (rounded once).
+    """
+    try:
+        return _adapter().l2_normalize(x, axis)
+    except SymbolicInput:
+        return _symbolic(l2_normalize, x, axis)
+
+
+def bias_add(x: Any, bias: Any, data_format: str | None = None) -> Tensor:
+    """``x`` plus ``bias`` along the channel axis that ``data_format`` names (None: the
+    configured ``image_data_format()``; either spelling case works).
+
+    ``x`` has rank 2 or more. A bias vector needs as many entries as ``x`` has channels (axis 1
+    for 'channels_first', the last axis for 'channels_last'); a bias of rank ``ndim(x) - 1``
+    (x of rank 3 to 5) is given channels last, e.g. ``(rows, cols, channels)``, and for
+    'channels_first' its last axis is moved first by a reshape, as Keras does. Anything else
+    raises ShapeError.
+    """
+    try:
+        return _adapter().bias_add(x, bias, data_format)
+    except SymbolicInput:
+        return _symbolic(bias_add, x, bias, data_format)
+
+
+def batch_normalization(
+    x: Any,
+    mean: Any,
+    var: Any,
+    beta: Any,
+    gamma: Any,
+    axis: int = -1,
+    epsilon: float = 1e-3,
+) -> Tensor:
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta``; ``beta`` and ``gamma`` may be None.
+
+    For ``x`` of rank 2 or more, a statistic of rank 1 lies along ``axis`` (the features
+    axis); statistics of any other rank broadcast against ``x`` as they are (e.g. ``(1, C, 1,
+    1)`` for channels first). The result has ``x``'s dtype (floatx for integers).
+    """
+    try:
+        return _adapter().batch_normalization(x, mean, var, beta, gamma, axis, epsilon)
+    except SymbolicInput:
+        return _symbolic(batch_normalization, x, mean, var, beta, gamma, axis, epsilon)
+
+
+def normalize_batch_in_training(
+    x: Any, gamma: Any, beta: Any, reduction_axes: Any, epsilon: float = 1e-3
+) -> tuple[Tensor, Tensor, Tensor]:
+    """``(normed, mean, var)``: the batch mean and (biased) variance of ``x`` over the list of
+    ``reduction_axes``, and ``x`` normalised with them as in ``batch_normalization``.
+
+    ``mean`` and ``var`` have the shape of ``x`` without the reduced axes. When the axes are
+    every axis but the last, ``gamma`` and ``beta`` broadcast against ``x`` as they are; for any
+    other axes (e.g. ``[0, 2, 3]`` for channels first) they are reshaped like the statistics,
+    with 1 on the reduced axes, so they need exactly one value per kept position.
+    """
+    try:
+        return _adapter().normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon)
+    except SymbolicInput:
+        return tuple(  # type: ignore[return-value]
+            _symbolic(_batch_statistic, part, x, gamma, beta, reduction_axes, epsilon)
+            for part in range(3)
+        )
+
+
+def _batch_statistic(
+    part: int, x: Any, gamma: Any, beta: Any, reduction_axes: Any, epsilon: float
+) -> Tensor:
+    """One of normalize_batch_in_training's three results (a graph has one node per result)."""
+    return _adapter().normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon)[part]
+
+
+def in_top_k(predictions: Any, targets: Any, k: int) -> Tensor:
+    """Bool ``(batch,)``: whether ``predictions[i, targets[i]]`` is among the ``k`` largest.
+
+    ``predictions`` is ``(batch, classes)``, ``targets`` ``(batch,)`` integers. A target is in
+    when fewer than ``k`` classes score strictly higher, so ties at the boundary all count;
+    ``k <= 0``, a target out of range, or a NaN or infinite score in the row give False.
+    """
+    try:
+        return _adapter().in_top_k(predictions, targets, k)
+    except SymbolicInput:
+        return _symbolic(in_top_k, predictions, targets, k)

@@ -16,6 +16,7 @@ from multik import config
 from multik.errors import AxisError, IndexRangeError, InvalidArgumentError, ShapeError
 
 __all__ = [
+    "broadcast_or_none",
     "broadcast_shapes",
     "check_joinable",
     "check_non_negative_int",
@@ -232,16 +233,18 @@ DATA_FORMATS = ("channels_last", "channels_first")
 
 
 def normalize_data_format(value: object) -> str:
-    """A ``data_format`` argument: 'channels_last' or 'channels_first'; None gives
-    ``K.image_data_format()``. InvalidArgumentError (a ValueError) for anything else."""
+    """A ``data_format`` argument: 'channels_last' or 'channels_first' in any case (Keras 2.2
+    lower-cased it); None gives ``K.image_data_format()``. InvalidArgumentError (a ValueError)
+    for anything else."""
     if value is None:
         return config.image_data_format()
-    if isinstance(value, str) and value in DATA_FORMATS:
-        return value
-    raise InvalidArgumentError(
-        f"data_format must be 'channels_last' or 'channels_first' (None: "
-        f"K.image_data_format()), got {value!r}"
-    )
+    name = value.lower() if isinstance(value, str) else value
+    if name not in DATA_FORMATS:
+        raise InvalidArgumentError(
+            f"data_format must be 'channels_last' or 'channels_first' (None: "
+            f"K.image_data_format()), got {value!r}"
+        )
+    return name  # type: ignore[return-value]
 
 
 def spatial_axes(data_format: str, rank: int) -> tuple[int, ...]:
@@ -267,3 +270,12 @@ def padding_pairs(padding: object, rank: int, name: str = "padding") -> tuple[tu
         before, after = (check_non_negative_int(p, f"each {name} size") for p in pair)
         pairs.append((before, after))
     return tuple(pairs)
+
+
+def broadcast_or_none(*shapes: Sequence[int]) -> tuple[int, ...] | None:
+    """The broadcast of ``shapes`` (NumPy's rule), or None when they do not broadcast. Plain
+    Python, unlike ``np.broadcast_shapes``, which torch.compile traces as a torch op."""
+    try:
+        return broadcast_shapes(*shapes)
+    except ShapeError:
+        return None

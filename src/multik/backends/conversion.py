@@ -234,7 +234,11 @@ class Conversion(Primitives):
     def _weak_scalar(self, value: float, dtype: str) -> Tensor:
         """A Python number as a scalar of ``dtype``; an int that does not fit is an error."""
         if isinstance(value, int) and dtypes.is_int(dtype):
-            self._check_fits(np.asarray(value), dtype)
+            info = np.iinfo(dtype)  # Python ints, not arrays: torch.compile traces NumPy arrays
+            if not info.min <= value <= info.max:
+                raise InvalidArgumentError(
+                    f"the Python int {value} does not fit {dtype} ({info.min} to {info.max})"
+                )
         return self._scalar(value, dtype)
 
     def _check_integer_exponent(self, exponent: Tensor) -> None:

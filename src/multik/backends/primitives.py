@@ -11,8 +11,10 @@ themselves are written once, over these primitives, in ``multik.backends.formula
 from __future__ import annotations
 
 import abc
+import contextlib
+import contextvars
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,6 +24,15 @@ from multik.backends.xp import Namespace
 from multik.errors import UnsupportedError
 
 Tensor = Any
+
+#: The enclosing K.name_scope names on backends without name scopes of their own.
+_scope_name: contextvars.ContextVar[str] = contextvars.ContextVar("multik_name_scope", default="")
+
+#: What replaces the TensorFlow 1 session on every backend (the UnsupportedError's advice).
+SESSION_ADVICE = (
+    "multik computes eagerly: read values with K.eval(x) or K.get_value(v), and run graphs of "
+    "placeholders with K.function(inputs, outputs)"
+)
 
 
 class Primitives(abc.ABC):
@@ -377,3 +388,36 @@ class Primitives(abc.ABC):
         """The values of ``x`` as a NumPy array if they are known now, else None (a tensor that
         a compiler traces; TensorFlow knows the values of traced constants)."""
         return self._to_numpy(x) if self._is_concrete(x) else None
+
+    # --------------------------------------------------------------- control and config primitives
+
+    def _name_scope(self, name: str) -> Iterator[str]:
+        """A context naming the operations made in it (TensorFlow's name scope); yields the full
+        scope name, ``outer/name/``. Default: the names only, as TensorFlow gives them eagerly
+        (a name ending in '/' is absolute, '' is the root)."""
+        outer = _scope_name.get()
+        full = name if not name or name.endswith("/") else f"{outer}{name}/"
+        token = _scope_name.set(full)
+        try:
+            yield full
+        finally:
+            _scope_name.reset(token)
+
+    def _control_dependencies(self, control_inputs: Sequence[Tensor] | None) -> Any:
+        """A context in which operations run after ``control_inputs``. Default: nothing to do,
+        as operations run (or are traced as pure functions) in program order."""
+        return contextlib.nullcontext()
+
+    def _get_session(self) -> Any:
+        """The TensorFlow 1 session (tensorflow only)."""
+        raise UnsupportedError(
+            f"K.get_session() returns a TensorFlow 1 session, which only the tensorflow backend "
+            f"has (the active backend is {self.name}); {SESSION_ADVICE}"
+        )
+
+    def _set_session(self, session: Any) -> None:
+        """Make ``session`` the TensorFlow 1 session (tensorflow only)."""
+        raise UnsupportedError(
+            f"K.set_session() takes a TensorFlow 1 session, which only the tensorflow backend "
+            f"has (the active backend is {self.name}); {SESSION_ADVICE}"
+        )

@@ -12,6 +12,7 @@ from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
 from multik.backends.adapter import Adapter
+from multik.errors import InvalidArgumentError, UnsupportedError
 from multik.variable import Variable
 
 # multik's Python is static (no tensor-dependent control flow): AutoGraph must leave it as it is,
@@ -70,6 +71,8 @@ _UNARY = {
 }
 
 _EagerTensor = type(tf.constant(0))
+#: The session K.get_session() returns when no default session is active (K.set_session's).
+_SESSION: list[tf.compat.v1.Session | None] = [None]
 _NAME_BY_ID: dict[int, str] = {}
 _SAME_WIDTH_INT = {
     tf.float16: tf.int16,
@@ -311,6 +314,34 @@ class TensorFlowAdapter(Adapter):
     def _flip(self, x, axes):
         return tf.reverse(x, axes)
 
+    # ----------------------------------------------------------------- control and config primitives
+
     def _static_value(self, x):
         value = tf.get_static_value(x)
         return None if value is None else np.asarray(value)
+
+    def _name_scope(self, name):
+        return tf.name_scope(name)
+
+    def _control_dependencies(self, control_inputs):
+        return tf.control_dependencies(control_inputs)
+
+    def _get_session(self):
+        session = tf.compat.v1.get_default_session()
+        if session is not None:
+            return session
+        if tf.inside_function():
+            raise UnsupportedError(
+                "K.get_session() cannot run inside a compiled function (tf.function): a TensorFlow "
+                "1 session runs graphs from outside"
+            )
+        if _SESSION[0] is None:
+            _SESSION[0] = tf.compat.v1.Session()
+        return _SESSION[0]
+
+    def _set_session(self, session):
+        if session is not None and not isinstance(session, tf.compat.v1.Session):
+            raise InvalidArgumentError(
+                f"K.set_session() takes a tf.compat.v1.Session (or None), got {session!r}"
+            )
+        _SESSION[0] = session

@@ -146,6 +146,22 @@ class Namespace:
         """``x`` in ``dtype`` (the framework's plain cast; values must be in range)."""
         return Term(self._adapter, self._adapter._as(_native(x), dtype))
 
+    def logical_and(self, x: object, y: object) -> Term:
+        """Element-wise AND of two bool tensors."""
+        return Term(self._adapter, self._adapter._binary("logical_and", _native(x), _native(y)))
+
+    def isfinite(self, x: object) -> Term:
+        """Whether each element is neither infinite nor NaN (always true for integers)."""
+        adapter = self._adapter
+        x = _native(x)
+        if not dtypes.is_float(adapter._dtype(x)):
+            return Term(adapter, adapter._full(adapter._shape(x), True, "bool"))
+        return Term(adapter, adapter._op("less", adapter._unary("abs", x), float("inf")))
+
+    def all(self, x: object, axes: tuple[int, ...] | None = None, keepdims: bool = False) -> Term:
+        """Whether every element of the bool ``x`` over non-empty ``axes`` (None: all) holds."""
+        return self.min(x, axes, keepdims)
+
 
 def _result_dtype(adapter: Conversion, x: Any, y: Any) -> str:
     if isinstance(x, (int, float)) and isinstance(y, (int, float)):

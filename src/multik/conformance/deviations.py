@@ -49,6 +49,9 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "categorical_crossentropy",
             "sparse_categorical_crossentropy",
             "binary_crossentropy",
+            "categorical_focal_crossentropy",
+            "binary_focal_crossentropy",
+            "l2_normalize",
         ),
         "float16/bfloat16 reductions, scans and losses compute in float32 and round once "
         "(tf_keras works in 16 bits: the mean of 70000 float16 ones is NaN, losses clip at a "
@@ -92,7 +95,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     Deviation(
         "no-cached-logits",
-        ("categorical_crossentropy", "binary_crossentropy"),
+        ("categorical_crossentropy", "binary_crossentropy", "binary_focal_crossentropy"),
         "an output produced by K.softmax / K.sigmoid is treated as probabilities (tf_keras "
         "silently switches to the logits it cached on the tensor)",
         "NumPy and JAX arrays cannot carry the cache, so no backend uses it: the same loss "
@@ -166,6 +169,9 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "minimum",
             "concatenate",
             "stack",
+            "bias_add",
+            "switch",
+            "binary_focal_crossentropy",
         ),
         "K.variable/K.constant convert a tensor or float values to the requested dtype (float to "
         "int with K.cast rules), and mixed-dtype operands are promoted by the one promotion table "
@@ -288,6 +294,71 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "Keras 2.3.1's rules: these calls are mistakes whose tf_keras results are wrong, and the "
         "other methods have no kernel that gives TensorFlow's numbers on every backend",
     ),
+    Deviation(
+        "switch-rank1",
+        ("switch",),
+        "a rank-1 condition lines up with the leading axis of higher-rank branches, as "
+        "conditions of every other rank do (tf_keras hands it to tf.where, which lines it up "
+        "with the trailing axis: it raises when only the first axes match, and selects along the "
+        "last axis when that one matches)",
+        "Keras 2.2 (TensorFlow 1's tf.where) and the Keras NumPy reference select whole samples "
+        "with a (batch,) condition; one alignment rule for every condition rank",
+    ),
+    Deviation(
+        "switch-host-condition",
+        ("switch",),
+        "the condition may be a Python bool or int (tf_keras needs a tensor)",
+        "K.learning_phase() is a Python int once it is set, and legacy code passes it straight to "
+        "K.switch",
+    ),
+    Deviation(
+        "batchnorm-axis",
+        ("batch_normalization",),
+        "`axis` is checked, and a rank-1 mean/var/beta/gamma lies along it, for input of every "
+        "rank; statistics shaped to broadcast work with any axis (tf_keras uses `axis` for 4-D "
+        "input only, where it lets an out-of-range axis pass, and raises for axis=1 with "
+        "(1, C, 1, 1) statistics)",
+        "one rule for every rank; the Keras BatchNormalization layer passes (1, C, 1, 1) "
+        "statistics for channels_first, which Keras 2.3.1 accepted",
+    ),
+    Deviation(
+        "normalize-batch-fused",
+        ("normalize_batch_in_training",),
+        "the variance returned is the batch (biased) variance for every axis pattern, and "
+        "negative reduction axes count from the end (tf_keras's fused kernel for 4-D input over "
+        "[0, 1, 2] returns the unbiased variance, n/(n-1) times larger, raises epsilon to "
+        "1.001e-5 and needs 1-D gamma and beta; tf_keras raises for negative axes)",
+        "tf_keras's variance would depend on the axis pattern, and for [0, 2, 3] on whether a GPU "
+        "is present; the Keras BatchNormalization layer applies the n/(n-1) correction itself",
+    ),
+    Deviation(
+        "int-normalize",
+        ("l2_normalize", "batch_normalization", "normalize_batch_in_training"),
+        "integer inputs are normalised in floatx (tf_keras raises)",
+        "the floatx rule of mean and the activations for integer inputs",
+    ),
+    Deviation(
+        "in-top-k-dtypes",
+        ("in_top_k",),
+        "predictions of every float and integer dtype, and targets of every integer dtype, are "
+        "accepted (tf_keras takes float32 predictions and int32/int64 targets only)",
+        "a TensorFlow kernel restriction; the comparisons are exact in every dtype",
+    ),
+    Deviation(
+        "data-format-case",
+        (
+            "bias_add",
+            "spatial_2d_padding",
+            "spatial_3d_padding",
+            "resize_images",
+            "resize_volumes",
+            "normalize_data_format",
+        ),
+        "data_format is accepted in any case ('Channels_Last'), as Keras 2.2 did (tf_keras "
+        "accepts lower case only)",
+        "K.normalize_data_format lower-cases it (Keras 2.2), and every data_format argument "
+        "follows the same rule",
+    ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.
@@ -296,8 +367,17 @@ LEGACY_NAMES: dict[str, str] = {
     "logsumexp": "tf_keras.src.backend.logsumexp (Keras 2.3.1's function, no longer exported)",
 }
 
+_NO_SESSION = (
+    "TensorFlow 1 sessions exist only on TensorFlow; K.eval, K.get_value and K.function do what "
+    "a session did"
+)
+
 #: (backend, function) -> why the backend raises UnsupportedError for it. Empty: none.
-UNSUPPORTED: dict[tuple[str, str], str] = {}
+UNSUPPORTED: dict[tuple[str, str], str] = {
+    (backend, function): _NO_SESSION
+    for function in ("get_session", "set_session")
+    for backend in ("numpy", "torch", "jax")
+}
 
 _BY_TAG = {d.tag: d for d in DEVIATIONS}
 

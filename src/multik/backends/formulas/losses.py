@@ -1,4 +1,4 @@
-"""Family J, losses: the tf_keras cross-entropy formulas."""
+"""Family J, losses: the tf_keras cross-entropy and focal-loss formulas."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import numpy as np
 
 from multik import config
 from multik.backends import _checks as checks
-from multik.backends.conversion import Conversion, Tensor
+from multik.backends.conversion import Conversion, Tensor, is_python_number
 from multik.errors import InvalidArgumentError, ShapeError
 
 
 class LossFormulas(Conversion):
-    """Family J, losses: the tf_keras cross-entropy formulas."""
+    """Family J, losses: the tf_keras cross-entropy and focal-loss formulas."""
 
     # ----------------------------------------------------------------- losses
 
@@ -125,6 +125,10 @@ class LossFormulas(Conversion):
         self, target: object, output: object, from_logits: bool = False
     ) -> Tensor:
         target, output, result = self._loss_operands(target, output)
+        return self._as(self._binary_crossentropy(target, output, from_logits), result)
+
+    def _binary_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool) -> Tensor:
+        """tf_keras's binary cross-entropy of operands already in one float compute dtype."""
         xp = self.xp
         t = xp(target)
         if from_logits and self._shape(target) != self._shape(output):
@@ -134,12 +138,67 @@ class LossFormulas(Conversion):
             )
         if from_logits:
             z = xp(output)
-            bce = xp.maximum(z, 0) - z * t + xp.log1p(xp.exp(-abs(z)))
-            return self._as(bce.value, result)
+            return (xp.maximum(z, 0) - z * t + xp.log1p(xp.exp(-abs(z)))).value
         eps = config.epsilon()
         o = xp(self._clip_probabilities(output))
         # 1 - o is exact here; the maximum (a no-op, o <= 1 - eps) stops graph optimisers (TF's
         # arithmetic optimiser) from regrouping (1 - o) + eps into (1 + eps) - o, which rounds.
         not_o = xp.maximum(1.0 - o, 0)
-        bce = -(t * xp.log(o + eps) + (1.0 - t) * xp.log(not_o + eps))
-        return self._as(bce.value, result)
+        return (-(t * xp.log(o + eps) + (1.0 - t) * xp.log(not_o + eps))).value
+
+    # ----------------------------------------------------------------- focal losses
+
+    def _weight(self, value: object, like: Tensor, what: str) -> object:
+        """A focal-loss factor: a Python number as it is, else a Term in ``like``'s dtype that
+        broadcasts against ``like`` (e.g. one alpha per class)."""
+        if is_python_number(value):
+            return value
+        value = self.tensor(value)
+        shape, other = self._shape(like), self._shape(value)
+        if checks.broadcast_or_none(shape, other) != shape:
+            raise ShapeError(f"{what} of shape {other} does not broadcast against {shape}")
+        return self.xp(self._as(value, self._dtype(like)))
+
+    def categorical_focal_crossentropy(
+        self,
+        target: object,
+        output: object,
+        alpha: object = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        axis: int = -1,
+    ) -> Tensor:
+        target, output, result = self._loss_operands(target, output)
+        if self._shape(target) != self._shape(output):
+            raise ShapeError(
+                f"categorical_focal_crossentropy needs target and output of the same shape, got "
+                f"{self._shape(target)} and {self._shape(output)}"
+            )
+        axes = (checks.normalize_axis(axis, len(self._shape(output))),)
+        alpha = self._weight(alpha, output, "categorical_focal_crossentropy: alpha")
+        xp = self.xp
+        p = xp(self._softmax(output, axes)) if from_logits else xp(output)
+        p = xp(self._clip_probabilities((p / xp.sum(p, axes, keepdims=True)).value))
+        cross_entropy = -xp(target) * xp.log(p)
+        focal = (1.0 - p) ** gamma * alpha * cross_entropy
+        return self._as(xp.sum(focal, axes).value, result)
+
+    def binary_focal_crossentropy(
+        self,
+        target: object,
+        output: object,
+        apply_class_balancing: bool = False,
+        alpha: object = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+    ) -> Tensor:
+        target, output, result = self._loss_operands(target, output)
+        xp = self.xp
+        t = xp(target)
+        p = xp.sigmoid(output) if from_logits else xp(output)
+        p_t = t * p + (1.0 - t) * (1.0 - p)
+        focal = (1.0 - p_t) ** gamma * xp(self._binary_crossentropy(target, output, from_logits))
+        if apply_class_balancing:
+            alpha = self._weight(alpha, focal.value, "binary_focal_crossentropy: alpha")
+            focal = (t * alpha + (1.0 - t) * (1.0 - alpha)) * focal
+        return self._as(focal.value, result)

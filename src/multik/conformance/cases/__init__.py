@@ -84,7 +84,13 @@ _LEGACY_TAGS = {
     "binary_crossentropy-bfloat16-exact-0-1": "half-f32-compute",
 }
 _LEGACY_SKIP = {"dot-python-lists": _PYTHON_LISTS, "batch_dot-golden": _PYTHON_LISTS}
-_LOSSES = ("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy")
+_LOSSES = (
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "binary_crossentropy",
+    "categorical_focal_crossentropy",
+    "binary_focal_crossentropy",
+)
 
 
 def _legacy_tags(case: Case) -> Case:
