@@ -391,6 +391,7 @@ class Primitives(abc.ABC):
 
     # --------------------------------------------------------------- control and config primitives
 
+    @contextlib.contextmanager
     def _name_scope(self, name: str) -> Iterator[str]:
         """A context naming the operations made in it (TensorFlow's name scope); yields the full
         scope name, ``outer/name/``. Default: the names only, as TensorFlow gives them eagerly

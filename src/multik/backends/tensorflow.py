@@ -314,7 +314,7 @@ class TensorFlowAdapter(Adapter):
     def _flip(self, x, axes):
         return tf.reverse(x, axes)
 
-    # ----------------------------------------------------------------- control and config primitives
+    # ------------------------------------------------------------- control and config primitives
 
     def _static_value(self, x):
         value = tf.get_static_value(x)
