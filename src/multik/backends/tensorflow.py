@@ -11,6 +11,7 @@ import tensorflow as tf
 from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
+from multik.backends import _checks as checks
 from multik.backends.adapter import Adapter
 
 # multik's Python is static (no tensor-dependent control flow): AutoGraph must leave it as it is,
@@ -237,3 +238,75 @@ class TensorFlowAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
+
+    # ----------------------------------------------------------------- conv primitives
+    # TensorFlow's CPU kernels take channels_last only: channels_first is transposed once on
+    # the way in and once on the way out, as tf_keras does on CPU.
+
+    def _conv(self, x, kernel, strides, pads, dilation, groups, channels_last):
+        rank = len(strides)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        sizes = tuple(x.shape[1:-1])
+        padding = _padding_name(pads, sizes, kernel.shape[:rank], strides, dilation)
+        if padding is None:  # causal: asymmetric pads TensorFlow cannot name
+            x = tf.pad(x, ((0, 0), *pads, (0, 0)))
+            padding = "VALID"
+        # tf.nn.convolution groups by itself when in // groups channels meet the kernel's.
+        y = tf.nn.convolution(x, kernel, strides, padding, dilations=dilation)
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+    def _conv_transpose(self, x, kernel, sizes, strides, pads, dilation, channels_last):
+        rank = len(strides)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        if max(dilation) > 1:  # the CPU kernel has no dilation: spread the taps out instead
+            kernel = _dilated(kernel, dilation)
+        shape = tf.stack([tf.shape(x)[0], *sizes, kernel.shape[-2]])
+        padding = "SAME" if any(before or after for before, after in pads) else "VALID"
+        y = tf.nn.conv_transpose(x, kernel, shape, strides, padding)
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+    def _pool(self, x, window, strides, pads, mode, channels_last):
+        rank = len(window)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        padding = "SAME" if any(before or after for before, after in pads) else "VALID"
+        y = tf.nn.pool(x, window, mode.upper(), strides, padding)
+        if mode == "max":  # TensorFlow's max pooling skips NaN: put it back where it was
+            y = tf.cond(
+                tf.reduce_any(tf.math.is_nan(x)),
+                lambda: tf.where(
+                    tf.nn.pool(tf.cast(tf.math.is_nan(x), x.dtype), window, "MAX", strides, padding)
+                    > 0,
+                    tf.constant(np.nan, x.dtype),
+                    y,
+                ),
+                lambda: y,
+            )
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+
+#: Permutations between channels_first and channels_last, by spatial rank.
+_TO_LAST = {rank: (0, *range(2, rank + 2), 1) for rank in (1, 2, 3)}
+_TO_FIRST = {rank: (0, rank + 1, *range(1, rank + 1)) for rank in (1, 2, 3)}
+
+
+def _padding_name(pads, sizes, window, strides, dilation) -> str | None:
+    """'VALID' or 'SAME' where ``pads`` are what TensorFlow means by it, else None."""
+    if not any(before or after for before, after in pads):
+        return "VALID"
+    if pads == checks.conv_padding_pairs("same", sizes, window, strides, dilation):
+        return "SAME"
+    return None
+
+
+def _dilated(kernel: tf.Tensor, dilation: tuple[int, ...]) -> tf.Tensor:
+    """``kernel`` with ``dilation - 1`` zeros between its taps on each spatial axis."""
+    for axis, d in enumerate(dilation):
+        if d > 1:
+            shape = kernel.shape
+            spread = tf.pad(
+                tf.expand_dims(kernel, axis + 1),
+                [(0, d - 1) if a == axis + 1 else (0, 0) for a in range(len(shape) + 1)],
+            )
+            spread = tf.reshape(spread, (*shape[:axis], shape[axis] * d, *shape[axis + 1 :]))
+            kernel = spread[(slice(None),) * axis + (slice(0, (shape[axis] - 1) * d + 1),)]
+    return kernel
