@@ -7,9 +7,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+#: Keras 2.3.1 functions that tf_keras 2.21 still defines (and runs) but no longer exports.
+_UNEXPORTED = ("conv3d_transpose",)
+
 
 class Legacy:
-    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) which it lacks."""
+    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) which it lacks, and
+    the functions tf_keras keeps unexported in tf_keras.src.backend."""
 
     def __getattr__(self, name: str) -> Any:
         import tensorflow as tf
@@ -17,6 +21,10 @@ class Legacy:
 
         if name == "batch_gather":
             return tf.compat.v1.batch_gather
+        if name in _UNEXPORTED:
+            from tf_keras.src import backend
+
+            return getattr(backend, name)
         return getattr(tf_keras.backend, name)
 
 

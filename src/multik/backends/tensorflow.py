@@ -269,18 +269,10 @@ class TensorFlowAdapter(Adapter):
         rank = len(window)
         x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
         padding = "SAME" if any(before or after for before, after in pads) else "VALID"
-        y = tf.nn.pool(x, window, mode.upper(), strides, padding)
-        if mode == "max":  # TensorFlow's max pooling skips NaN: put it back where it was
-            y = tf.cond(
-                tf.reduce_any(tf.math.is_nan(x)),
-                lambda: tf.where(
-                    tf.nn.pool(tf.cast(tf.math.is_nan(x), x.dtype), window, "MAX", strides, padding)
-                    > 0,
-                    tf.constant(np.nan, x.dtype),
-                    y,
-                ),
-                lambda: y,
-            )
+        if mode == "max":
+            y = _exact_max(x, tf.nn.max_pool(x, window, strides, padding), window, strides, padding)
+        else:
+            y = tf.nn.avg_pool(x, window, strides, padding)
         return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
 
 
@@ -296,6 +288,24 @@ def _padding_name(pads, sizes, window, strides, dilation) -> str | None:
     if pads == checks.conv_padding_pairs("same", sizes, window, strides, dilation):
         return "SAME"
     return None
+
+
+def _exact_max(x: tf.Tensor, y: tf.Tensor, window, strides, padding: str) -> tf.Tensor:
+    """TensorFlow's max pooling ``y`` of ``x``, with NaN where a window holds NaN and -inf where
+    it holds only -inf: TensorFlow's CPU kernel skips NaN and starts from the lowest float.
+    Inputs with neither cost two checks."""
+    lowest = tf.constant(x.dtype.min, x.dtype)
+
+    def holds(mask: tf.Tensor) -> tf.Tensor:
+        return tf.nn.max_pool(tf.cast(mask, x.dtype), window, strides, padding) > 0
+
+    def repaired() -> tf.Tensor:
+        z = tf.where(holds(tf.math.is_nan(x)), tf.constant(np.nan, x.dtype), y)
+        only_minus_inf = tf.logical_and(tf.equal(y, lowest), tf.logical_not(holds(x == lowest)))
+        return tf.where(only_minus_inf, tf.constant(-np.inf, x.dtype), z)
+
+    suspect = tf.logical_or(tf.reduce_any(tf.math.is_nan(x)), tf.reduce_any(tf.equal(y, lowest)))
+    return tf.cond(suspect, repaired, lambda: y)
 
 
 def _dilated(kernel: tf.Tensor, dilation: tuple[int, ...]) -> tf.Tensor:

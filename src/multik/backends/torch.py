@@ -8,7 +8,6 @@ import numpy as np
 import torch
 
 from multik import config, dtypes
-from multik.backends import _checks as checks
 from multik.backends import load_adapter
 from multik.backends.adapter import Adapter
 
@@ -308,12 +307,12 @@ class TorchAdapter(Adapter):
             y = _MAX_POOL[rank](x, window, strides, padding)
         elif all(before == after for before, after in pads):
             y = _AVG_POOL[rank](x, window, strides, [b for b, _ in pads], count_include_pad=False)
-        else:  # the sum over the zero-padded windows, divided by the unpadded counts
-            sizes = x.shape[2:]
+        else:  # the window sums over zero padding, divided by the counts of unpadded elements
+            ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+            ones, _ = _symmetric(ones, pads, 0.0)
             x, padding = _symmetric(x, pads, 0.0)
-            y = _AVG_POOL[rank](x, window, strides, padding, divisor_override=1)
-            counts = checks.window_counts(sizes, window, strides, pads)
-            y = y / torch.from_numpy(counts.astype(np.float32)).to(y.dtype)
+            sums = _AVG_POOL[rank](x, window, strides, padding, divisor_override=1)
+            y = sums / _AVG_POOL[rank](ones, window, strides, padding, divisor_override=1)
         return torch.movedim(y, 1, -1) if channels_last else y
 
 

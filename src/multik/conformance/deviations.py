@@ -22,6 +22,19 @@ class Deviation:
     why: str
 
 
+_CONV_FUNCTIONS = (
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv2d_transpose",
+    "conv3d_transpose",
+    "depthwise_conv2d",
+    "separable_conv1d",
+    "separable_conv2d",
+    "local_conv1d",
+    "local_conv2d",
+)
+
 DEVIATIONS: tuple[Deviation, ...] = (
     Deviation(
         "small-int-accumulator",
@@ -167,11 +180,57 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "a -1 next to a zero-size dimension raises ShapeError (TensorFlow picks a size)",
         "SEMANTICS.md §4: the size is ambiguous; NumPy, PyTorch and JAX raise",
     ),
+    Deviation(
+        "conv-float-only",
+        (*_CONV_FUNCTIONS, "pool2d", "pool3d"),
+        "convolution and pooling of integer or bool tensors raise DTypeError (TensorFlow "
+        "convolves int32 tensors and max-pools integers on CPU)",
+        "PyTorch has no integer convolution, TensorFlow none on GPU: one rule on every backend; "
+        "a float and an integer operand compute in the float",
+    ),
+    Deviation(
+        "conv-promotes",
+        _CONV_FUNCTIONS,
+        "an input and kernel of different float dtypes are promoted by the one promotion table "
+        "(tf_keras raises)",
+        "every binary operation in multik promotes with one table, the same on every backend",
+    ),
+    Deviation(
+        "conv-strided-dilation",
+        ("depthwise_conv2d", "separable_conv1d", "separable_conv2d"),
+        "strides > 1 with dilation_rate > 1 raise InvalidArgumentError, as in conv1d/2d/3d "
+        "(tf_keras warns and returns a subsampling that is not a strided dilated convolution)",
+        "TensorFlow documents the combination as unsupported for depthwise and separable "
+        "convolutions; a wrong result is worse than an error",
+    ),
+    Deviation(
+        "causal-channels-first",
+        ("conv1d",),
+        "padding='causal' with channels_first pads the steps axis (tf_keras pads axis 1, the "
+        "channels, then fails on the kernel's channels)",
+        "tf_keras pads before it converts the layout: a bug",
+    ),
+    Deviation(
+        "pool-nan",
+        ("pool2d", "pool3d"),
+        "NaN propagates through max pooling, and a window of -inf gives -inf (TensorFlow's "
+        "2-D max pooling skips NaN, and gives the lowest float for a window of -inf)",
+        "NaN propagates through every maximum in multik (max, maximum, argmax); PyTorch, JAX "
+        "and NumPy pooling propagate it too",
+    ),
+    Deviation(
+        "pool-half-f32",
+        ("pool2d", "pool3d"),
+        "float16/bfloat16 average pooling sums in float32 and rounds once (TensorFlow sums in 16 "
+        "bits: the average of 512 bfloat16 values near 0.5 comes out as 0.98)",
+        "every float16/bfloat16 reduction in multik computes in float32, as on most frameworks",
+    ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.
 LEGACY_NAMES: dict[str, str] = {
     "batch_gather": "tensorflow.compat.v1.batch_gather (API.md Decision 1)",
+    "conv3d_transpose": "tf_keras.src.backend.conv3d_transpose (defined, not exported)",
 }
 
 #: (backend, function) -> why the backend raises UnsupportedError for it. Empty: none.
