@@ -346,3 +346,36 @@ def test_unknown_batch(backend, name, call, reference):
                 np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
         finally:
             K.clear_session()
+
+
+# ------------------------------------------------------------------------- no aliasing
+
+
+def _host_view(backend: str, result: Any) -> np.ndarray:
+    """The memory of a result as NumPy sees it (no copy) where the backend can share it."""
+    return result.detach().numpy() if backend == "torch" else np.asarray(result)
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b in ("numpy", "torch")])
+def test_results_never_alias_the_inputs(backend):
+    """Even calls that change nothing (1x1 windows, unit strides) return new memory: writing
+    to the result never changes the caller's arrays."""
+    x = np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2)
+    identity = np.eye(2, dtype=np.float32).reshape(1, 1, 2, 2)
+    depthwise = np.ones((1, 1, 2, 1), np.float32)
+    calls = [
+        lambda: K.conv2d(x, identity),
+        lambda: K.conv2d(x.reshape(2, 2, 3, 3), identity, data_format="channels_first"),
+        lambda: K.depthwise_conv2d(x, depthwise),
+        lambda: K.separable_conv2d(x, depthwise, identity),
+        lambda: K.conv2d_transpose(x, identity, x.shape),
+        lambda: K.local_conv2d(x, np.tile(identity.reshape(1, 2, 2), (9, 1, 1)), 1, 1, (3, 3)),
+        lambda: K.pool2d(x, (1, 1)),
+        lambda: K.pool2d(x, (1, 1), pool_mode="avg", data_format="channels_first"),
+        lambda: K.pool2d(x, (1, 1), padding="same", pool_mode="avg"),
+        lambda: K.pool3d(x[None], (1, 1, 1)),
+    ]
+    with multik.use_backend(backend):
+        for call in calls:
+            out = _host_view(backend, call())
+            assert not np.shares_memory(out, x) and not np.shares_memory(out, identity)

@@ -268,11 +268,10 @@ class TensorFlowAdapter(Adapter):
     def _pool(self, x, window, strides, pads, mode, channels_last):
         rank = len(window)
         x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
-        padding = "SAME" if any(before or after for before, after in pads) else "VALID"
-        if mode == "max":
-            y = _exact_max(x, tf.nn.max_pool(x, window, strides, padding), window, strides, padding)
+        if rank == 3 and x.dtype == tf.float64:
+            y = _pool_in_two(x, window, strides, pads, mode)
         else:
-            y = tf.nn.avg_pool(x, window, strides, padding)
+            y = _pool(x, window, strides, pads, mode)
         return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
 
 
@@ -290,6 +289,25 @@ def _padding_name(pads, sizes, window, strides, dilation) -> str | None:
     return None
 
 
+def _pool(x: tf.Tensor, window, strides, pads, mode: str) -> tf.Tensor:
+    """Channels_last max or average pooling by TensorFlow's kernel, ``pads`` all zero or 'same'."""
+    padding = "SAME" if any(before or after for before, after in pads) else "VALID"
+    if mode == "avg":
+        return tf.nn.avg_pool(x, window, strides, padding)
+    return _exact_max(x, tf.nn.max_pool(x, window, strides, padding), window, strides, padding)
+
+
+def _pool_in_two(x: tf.Tensor, window, strides, pads, mode: str) -> tf.Tensor:
+    """3-D pooling as two 2-D ones, (rows, cols) then depth: TensorFlow has no float64 3-D
+    pooling kernel, and maxima and averages (whose divisors are products) split so."""
+    _, depth, rows, cols, channels = x.shape
+    y = _pool(tf.reshape(x, (-1, rows, cols, channels)), window[1:], strides[1:], pads[1:], mode)
+    _, out_rows, out_cols, _ = y.shape
+    y = tf.reshape(y, (-1, depth, out_rows * out_cols, channels))
+    y = _pool(y, (window[0], 1), (strides[0], 1), (pads[0], (0, 0)), mode)
+    return tf.reshape(y, (-1, y.shape[1], out_rows, out_cols, channels))
+
+
 def _exact_max(x: tf.Tensor, y: tf.Tensor, window, strides, padding: str) -> tf.Tensor:
     """TensorFlow's max pooling ``y`` of ``x``, with NaN where a window holds NaN and -inf where
     it holds only -inf: TensorFlow's CPU kernel skips NaN and starts from the lowest float.
@@ -300,9 +318,9 @@ def _exact_max(x: tf.Tensor, y: tf.Tensor, window, strides, padding: str) -> tf.
         return tf.nn.max_pool(tf.cast(mask, x.dtype), window, strides, padding) > 0
 
     def repaired() -> tf.Tensor:
-        z = tf.where(holds(tf.math.is_nan(x)), tf.constant(np.nan, x.dtype), y)
         only_minus_inf = tf.logical_and(tf.equal(y, lowest), tf.logical_not(holds(x == lowest)))
-        return tf.where(only_minus_inf, tf.constant(-np.inf, x.dtype), z)
+        z = tf.where(only_minus_inf, tf.constant(-np.inf, x.dtype), y)
+        return tf.where(holds(tf.math.is_nan(x)), tf.constant(np.nan, x.dtype), z)
 
     suspect = tf.logical_or(tf.reduce_any(tf.math.is_nan(x)), tf.reduce_any(tf.equal(y, lowest)))
     return tf.cond(suspect, repaired, lambda: y)

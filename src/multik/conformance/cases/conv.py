@@ -498,6 +498,7 @@ def _pool(
     x: np.ndarray | None = None,
     label: str = "",
     tags: frozenset[str] = frozenset(),
+    legacy: str = "",
 ) -> None:
     function = f"pool{rank}d"
     if x is None:
@@ -519,7 +520,11 @@ def _pool(
         dtype=dtype,
         terms=math.prod(window) if mode == "avg" else 1,
         tags=tags,
+        legacy=legacy,
     )
+
+
+_NO_3D_KERNEL = "TensorFlow has no float16 or float64 3-D pooling kernel on CPU"
 
 
 def _pools() -> None:
@@ -534,6 +539,8 @@ def _pools() -> None:
             _pool(rank, data_format, padding, mode, window, strides)
     for dtype, mode in itertools.product(FLOAT_NAMES, ("max", "avg")):
         _pool(2, FIRST, "same", mode, (3, 2), (2, 1), dtype)
+        legacy = _NO_3D_KERNEL if dtype in ("float16", "float64") else ""
+        _pool(3, LAST, "same", mode, (2, 3, 2), (2, 1, 2), dtype, legacy=legacy)
     _pool(
         2,
         LAST,
@@ -547,6 +554,7 @@ def _pools() -> None:
     # NaN propagates through max pooling (TensorFlow's own max pooling skips it).
     x = values((1, 4, 4, 2), "float32", 19)
     x[0, 1, 2, 0] = np.nan
+    x[0, :2, :2, 1] = np.nan  # a window of NaN only
     x[0, 3, 3, :] = -np.inf
     for padding in ("valid", "same"):
         _pool(
