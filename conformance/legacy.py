@@ -7,10 +7,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+#: Keras 2.3.1 functions that tf_keras 2.21 still defines (and runs) but no longer exports.
+_UNEXPORTED = ("conv3d_transpose", "logsumexp")
+
 
 class Legacy:
-    """tf_keras.backend, plus TensorFlow's batch_gather (API.md Decision 1) and the logsumexp
-    it keeps unexported."""
+    """tf_keras.backend, plus TensorFlow's batch_gather (legacy code calls K.tf.batch_gather),
+    which it lacks, and the functions tf_keras keeps unexported in tf_keras.src.backend."""
 
     def __getattr__(self, name: str) -> Any:
         import tensorflow as tf
@@ -18,12 +21,10 @@ class Legacy:
 
         if name == "batch_gather":
             return tf.compat.v1.batch_gather
-        if (
-            name == "logsumexp"
-        ):  # Keras 2.3.1's function, which tf_keras keeps but no longer exports
+        if name in _UNEXPORTED:
             from tf_keras.src import backend
 
-            return backend.logsumexp
+            return getattr(backend, name)
         return getattr(tf_keras.backend, name)
 
 

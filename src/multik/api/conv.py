@@ -1,5 +1,260 @@
-"""K functions of family L: convolution and pooling."""
+"""K functions of family L: convolution and pooling.
+
+Cross-correlation with TensorFlow's kernel layouts, TensorFlow's 'same' padding (an odd total
+pads one more element after) and layouts (``data_format`` None: ``K.image_data_format()``);
+inputs are floats, and float16/bfloat16 compute in float32 and round once.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+from multik.config import active_adapter as _adapter
+from multik.errors import SymbolicInput
+from multik.symbolic import call as _symbolic
+
+Tensor = Any
+
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "depthwise_conv2d",
+    "local_conv1d",
+    "local_conv2d",
+    "pool2d",
+    "pool3d",
+    "separable_conv1d",
+    "separable_conv2d",
+]
+
+
+def conv1d(
+    x: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> Tensor:
+    """1-D cross-correlation of (batch, steps, in) with a (k, in, out) kernel.
+
+    padding 'valid', 'same' or 'causal' (pads ``dilation_rate * (k - 1)`` steps before);
+    strides > 1 together with dilation_rate > 1 raise InvalidArgumentError, as in TensorFlow.
+    """
+    try:
+        return _adapter().conv1d(x, kernel, strides, padding, data_format, dilation_rate)
+    except SymbolicInput:
+        return _symbolic(conv1d, x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv2d(
+    x: Any,
+    kernel: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+) -> Tensor:
+    """2-D cross-correlation with a (kh, kw, in, out) kernel; 'same' padding splits an odd
+    total with the extra row or column after, as TensorFlow does."""
+    try:
+        return _adapter().conv2d(x, kernel, strides, padding, data_format, dilation_rate)
+    except SymbolicInput:
+        return _symbolic(conv2d, x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv3d(
+    x: Any,
+    kernel: Any,
+    strides: Any = (1, 1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1, 1),
+) -> Tensor:
+    """3-D cross-correlation with a (kd, kh, kw, in, out) kernel."""
+    try:
+        return _adapter().conv3d(x, kernel, strides, padding, data_format, dilation_rate)
+    except SymbolicInput:
+        return _symbolic(conv3d, x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def conv2d_transpose(
+    x: Any,
+    kernel: Any,
+    output_shape: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+) -> Tensor:
+    """The transpose of conv2d: kernel (kh, kw, out, in); ``output_shape`` is the full shape in
+    the layout of ``data_format`` (batch first, which may be None), and must be one that a
+    conv2d with these strides and padding maps back to the input's spatial size (with
+    strides > 1 several sizes are)."""
+    try:
+        return _adapter().conv2d_transpose(
+            x, kernel, output_shape, strides, padding, data_format, dilation_rate
+        )
+    except SymbolicInput:
+        return _symbolic(
+            conv2d_transpose, x, kernel, output_shape, strides, padding, data_format, dilation_rate
+        )
+
+
+def conv3d_transpose(
+    x: Any,
+    kernel: Any,
+    output_shape: Any,
+    strides: Any = (1, 1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+) -> Tensor:
+    """The transpose of conv3d (Keras 2.3.1): kernel (kd, kh, kw, out, in), ``output_shape`` as
+    in conv2d_transpose."""
+    try:
+        return _adapter().conv3d_transpose(x, kernel, output_shape, strides, padding, data_format)
+    except SymbolicInput:
+        return _symbolic(conv3d_transpose, x, kernel, output_shape, strides, padding, data_format)
+
+
+def separable_conv1d(
+    x: Any,
+    depthwise_kernel: Any,
+    pointwise_kernel: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> Tensor:
+    """depthwise (k, in, multiplier) then pointwise (1, in * multiplier, out) convolution
+    (Keras 2.3.1); strides, padding and dilation apply to the depthwise step."""
+    try:
+        return _adapter().separable_conv1d(
+            x, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate
+        )
+    except SymbolicInput:
+        return _symbolic(
+            separable_conv1d,
+            x,
+            depthwise_kernel,
+            pointwise_kernel,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+        )
+
+
+def separable_conv2d(
+    x: Any,
+    depthwise_kernel: Any,
+    pointwise_kernel: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+) -> Tensor:
+    """depthwise (kh, kw, in, multiplier) then pointwise (1, 1, in * multiplier, out)
+    convolution; strides, padding and dilation apply to the depthwise step."""
+    try:
+        return _adapter().separable_conv2d(
+            x, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate
+        )
+    except SymbolicInput:
+        return _symbolic(
+            separable_conv2d,
+            x,
+            depthwise_kernel,
+            pointwise_kernel,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+        )
+
+
+def depthwise_conv2d(
+    x: Any,
+    depthwise_kernel: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+) -> Tensor:
+    """Each input channel c convolved with its own filters: kernel (kh, kw, in, multiplier),
+    output channel ``c * multiplier + m``."""
+    try:
+        return _adapter().depthwise_conv2d(
+            x, depthwise_kernel, strides, padding, data_format, dilation_rate
+        )
+    except SymbolicInput:
+        return _symbolic(
+            depthwise_conv2d, x, depthwise_kernel, strides, padding, data_format, dilation_rate
+        )
+
+
+def local_conv1d(
+    inputs: Any, kernel: Any, kernel_size: Any, strides: Any, data_format: str | None = None
+) -> Tensor:
+    """1-D convolution with unshared weights: kernel (output_length, k * in, filters), one
+    (features, filters) matrix per output step ('valid' windows; features ordered (k, in) for
+    channels_last, (in, k) for channels_first, as in tf_keras)."""
+    try:
+        return _adapter().local_conv1d(inputs, kernel, kernel_size, strides, data_format)
+    except SymbolicInput:
+        return _symbolic(local_conv1d, inputs, kernel, kernel_size, strides, data_format)
+
+
+def local_conv2d(
+    inputs: Any,
+    kernel: Any,
+    kernel_size: Any,
+    strides: Any,
+    output_shape: Any,
+    data_format: str | None = None,
+) -> Tensor:
+    """2-D convolution with unshared weights: kernel (rows * cols, kh * kw * in, filters) for
+    ``output_shape`` (rows, cols), positions in row-major order, features as in local_conv1d."""
+    try:
+        return _adapter().local_conv2d(
+            inputs, kernel, kernel_size, strides, output_shape, data_format
+        )
+    except SymbolicInput:
+        return _symbolic(
+            local_conv2d, inputs, kernel, kernel_size, strides, output_shape, data_format
+        )
+
+
+def pool2d(
+    x: Any,
+    pool_size: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    pool_mode: str = "max",
+) -> Tensor:
+    """2-D max or average pooling ('max' or 'avg'); with 'same' padding the padded elements
+    never count: an average divides by the number of input elements in its window. NaN
+    propagates through 'max' on every backend."""
+    try:
+        return _adapter().pool2d(x, pool_size, strides, padding, data_format, pool_mode)
+    except SymbolicInput:
+        return _symbolic(pool2d, x, pool_size, strides, padding, data_format, pool_mode)
+
+
+def pool3d(
+    x: Any,
+    pool_size: Any,
+    strides: Any = (1, 1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    pool_mode: str = "max",
+) -> Tensor:
+    """3-D max or average pooling, with the rules of pool2d."""
+    try:
+        return _adapter().pool3d(x, pool_size, strides, padding, data_format, pool_mode)
+    except SymbolicInput:
+        return _symbolic(pool3d, x, pool_size, strides, padding, data_format, pool_mode)

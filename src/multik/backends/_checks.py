@@ -7,6 +7,7 @@ raises the same multik error with the same message on every backend.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from collections.abc import Sequence
 
@@ -22,6 +23,9 @@ __all__ = [
     "check_non_negative_int",
     "check_permutation",
     "check_positive_int",
+    "conv_output_sizes",
+    "conv_padding",
+    "conv_padding_pairs",
     "normalize_axes",
     "normalize_axis",
     "normalize_data_format",
@@ -31,6 +35,8 @@ __all__ = [
     "resolve_reshape",
     "size_of",
     "spatial_axes",
+    "spatial_ints",
+    "window_counts",
 ]
 
 
@@ -279,3 +285,82 @@ def broadcast_or_none(*shapes: Sequence[int]) -> tuple[int, ...] | None:
         return broadcast_shapes(*shapes)
     except ShapeError:
         return None
+
+
+# --------------------------------------------------------------------------- convolution, pooling
+
+
+def conv_padding(value: object, allowed: tuple[str, ...]) -> str:
+    """A padding name among ``allowed`` ('valid', 'same', and 'causal' for conv1d)."""
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(repr(name) for name in allowed)
+        raise InvalidArgumentError(f"padding must be one of {names}, got {value!r}")
+    return value
+
+
+def spatial_ints(value: object, rank: int, what: str) -> tuple[int, ...]:
+    """One positive int per spatial axis: an int (the same on every axis) or ``rank`` ints."""
+    items = (value,) * rank if not isinstance(value, (list, tuple)) else tuple(value)
+    if len(items) != rank or any(
+        isinstance(v, bool) or not hasattr(v, "__index__") or operator.index(v) < 1 for v in items
+    ):
+        raise InvalidArgumentError(
+            f"{what} must be a positive int or {rank} positive int{'s' * (rank > 1)}, got {value!r}"
+        )
+    return tuple(operator.index(v) for v in items)  # type: ignore[arg-type]
+
+
+def conv_padding_pairs(
+    padding: str,
+    sizes: Sequence[int],
+    window: Sequence[int],
+    strides: Sequence[int],
+    dilation: Sequence[int],
+) -> tuple[tuple[int, int], ...]:
+    """The (before, after) zero padding of each spatial axis, as TensorFlow computes it.
+
+    'valid' pads nothing; 'causal' pads ``dilation * (window - 1)`` before; 'same' pads so that
+    the output has ``ceil(size / stride)`` elements, an odd total with the extra element after.
+    """
+    pairs = []
+    for size, k, s, d in zip(sizes, window, strides, dilation):
+        span = d * (k - 1) + 1
+        if padding == "valid":
+            pairs.append((0, 0))
+        elif padding == "causal":
+            pairs.append((span - 1, 0))
+        else:
+            total = max((math.ceil(size / s) - 1) * s + span - size, 0)
+            pairs.append((total // 2, total - total // 2))
+    return tuple(pairs)
+
+
+def conv_output_sizes(
+    sizes: Sequence[int],
+    window: Sequence[int],
+    strides: Sequence[int],
+    dilation: Sequence[int],
+    pads: Sequence[tuple[int, int]],
+) -> tuple[int, ...]:
+    """The spatial sizes of a convolution's or pooling's output (0 where the window never fits)."""
+    return tuple(
+        max((size + before + after - d * (k - 1) - 1) // s + 1, 0)
+        for size, k, s, d, (before, after) in zip(sizes, window, strides, dilation, pads)
+    )
+
+
+def window_counts(
+    sizes: Sequence[int],
+    window: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[tuple[int, int]],
+) -> np.ndarray:
+    """How many unpadded input elements each pooling window covers: an int64 array of the
+    output's spatial shape (the divisor of an average that excludes the padding)."""
+    counts = np.ones((), dtype=np.int64)
+    for size, k, s, (before, after) in zip(sizes, window, strides, pads):
+        starts = np.arange(conv_output_sizes((size,), (k,), (s,), (1,), ((before, after),))[0])
+        starts = starts * s - before
+        axis = np.minimum(starts + k, size) - np.maximum(starts, 0)
+        counts = np.multiply.outer(counts, axis)
+    return counts

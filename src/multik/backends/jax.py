@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from multik import dtypes
+from multik.backends import _checks as checks
 from multik.backends.adapter import Adapter
 from multik.errors import DTypeError
 
@@ -233,3 +234,61 @@ class JaxAdapter(Adapter):
 
     def _flip(self, x, axes):
         return jnp.flip(x, axes)
+
+    # ----------------------------------------------------------------- conv primitives
+
+    def _conv(self, x, kernel, strides, pads, dilation, groups, channels_last):
+        return jax.lax.conv_general_dilated(
+            x,
+            kernel,
+            window_strides=strides,
+            padding=pads,
+            rhs_dilation=dilation,
+            dimension_numbers=_conv_layout(len(strides), channels_last, "IO"),
+            feature_group_count=groups,
+            precision=_FULL_PRECISION,
+        )
+
+    def _conv_transpose(self, x, kernel, sizes, strides, pads, dilation, channels_last):
+        # A convolution of the input dilated by the strides with the flipped kernel, padded so
+        # that the output is the transposed one cropped by the forward padding.
+        rank = len(strides)
+        window = kernel.shape[:rank]
+        inputs = x.shape[1:-1] if channels_last else x.shape[2:]
+        padding = [
+            (d * (k - 1) - before, size - (n - 1) * s - 1 + before)
+            for n, size, k, s, d, (before, _) in zip(inputs, sizes, window, strides, dilation, pads)
+        ]
+        return jax.lax.conv_general_dilated(
+            x,
+            jax.lax.rev(kernel, tuple(range(rank))),
+            window_strides=(1,) * rank,
+            padding=padding,
+            lhs_dilation=strides,
+            rhs_dilation=dilation,
+            dimension_numbers=_conv_layout(rank, channels_last, "OI"),
+            precision=_FULL_PRECISION,
+        )
+
+    def _pool(self, x, window, strides, pads, mode, channels_last):
+        rank = len(window)
+        dims = (1, *window, 1) if channels_last else (1, 1, *window)
+        steps = (1, *strides, 1) if channels_last else (1, 1, *strides)
+        padding = ((0, 0), *pads, (0, 0)) if channels_last else ((0, 0), (0, 0), *pads)
+        if mode == "max":
+            return jax.lax.reduce_window(
+                x, jnp.array(-jnp.inf, x.dtype), jax.lax.max, dims, steps, padding
+            )
+        total = jax.lax.reduce_window(x, jnp.array(0, x.dtype), jax.lax.add, dims, steps, padding)
+        sizes = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
+        counts = checks.window_counts(sizes, window, strides, pads)
+        counts = counts[..., None] if channels_last else counts
+        return total / counts.astype(total.dtype)
+
+
+def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, str, str]:
+    """lax dimension numbers: the input's and output's layout, and the kernel's (*window, then
+    ``kernel_io``: 'IO' for TensorFlow's conv kernels, 'OI' for its transposed ones)."""
+    spatial = "DHW"[3 - rank :]
+    data = f"N{spatial}C" if channels_last else f"NC{spatial}"
+    return data, spatial + kernel_io, data

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from multik import dtypes
+from multik.backends import _checks as checks
 from multik.backends.adapter import Adapter
 from multik.errors import UnsupportedError
 from multik.variable import Variable
@@ -63,6 +67,23 @@ _UNARY = {
 def _native(dtype: np.dtype) -> np.dtype:
     """``dtype`` in the machine's byte order: NumPy's reductions refuse ``dtype=">i4"``."""
     return dtype if dtype.isnative else dtype.newbyteorder("=")
+
+
+def _padded(x: np.ndarray, axes: range, pads: tuple, fill: float) -> np.ndarray:
+    """``x`` padded with ``fill`` by (before, after) ``pads`` on its spatial ``axes``."""
+    if not any(before or after for before, after in pads):
+        return x
+    widths = [(0, 0)] * x.ndim
+    for axis, pair in zip(axes, pads):
+        widths[axis] = pair
+    return np.pad(x, widths, constant_values=fill)
+
+
+def _taps(x: np.ndarray, axis: int, tap: int, count: int, step: int) -> np.ndarray:
+    """The ``count`` elements of ``x`` along ``axis`` from ``tap`` on, ``step`` apart (a view)."""
+    index = [slice(None)] * x.ndim
+    index[axis] = slice(tap, tap + (count - 1) * step + 1, step)
+    return x[tuple(index)]
 
 
 def _array(value: np.ndarray | np.generic) -> np.ndarray:
@@ -235,3 +256,83 @@ class NumpyAdapter(Adapter):
 
     def _flip(self, x, axes):
         return np.flip(x, axes)
+
+    # ----------------------------------------------------------------- conv primitives
+
+    def _conv(self, x, kernel, strides, pads, dilation, groups, channels_last):
+        rank = len(strides)
+        if not channels_last:
+            x = np.moveaxis(x, 1, -1)  # a view; the patches below are copied once either way
+        x = _padded(x, range(1, rank + 1), pads, 0.0)
+        window = kernel.shape[:rank]
+        spans = [d * (k - 1) + 1 for k, d in zip(window, dilation)]
+        patches = sliding_window_view(x, spans, axis=tuple(range(1, rank + 1)))
+        # (batch, *out, in, *window): a view, the windows' taps `dilation` apart.
+        patches = patches[
+            (
+                slice(None),
+                *(slice(None, None, s) for s in strides),
+                slice(None),
+                *(slice(None, None, d) for d in dilation),
+            )
+        ]
+        taps = tuple(range(rank + 2, 2 * rank + 2))
+        if groups == 1:  # im2col and one matrix product, taps ordered (*window, in)
+            y = np.tensordot(patches, kernel, axes=((*taps, rank + 1), (*range(rank + 1),)))
+        else:
+            y = self._grouped(patches, kernel, groups, rank)
+        return y if channels_last else np.moveaxis(y, -1, 1)
+
+    @staticmethod
+    def _grouped(patches: np.ndarray, kernel: np.ndarray, groups: int, rank: int) -> np.ndarray:
+        """The convolution of channels_last ``patches`` (batch, *out, in, *window) in
+        ``groups``: one matrix product per group, batched."""
+        batch_out = patches.shape[: rank + 1]
+        taps, per_group, out = math.prod(kernel.shape[:rank]), kernel.shape[rank], kernel.shape[-1]
+        cols = patches.reshape(-1, groups, per_group * taps).swapaxes(0, 1)
+        weights = kernel.reshape(taps, per_group, groups, out // groups).transpose(2, 1, 0, 3)
+        y = np.matmul(cols, weights.reshape(groups, per_group * taps, out // groups))
+        return y.swapaxes(0, 1).reshape(*batch_out, out)
+
+    def _conv_transpose(self, x, kernel, sizes, strides, pads, dilation, channels_last):
+        rank = len(strides)
+        if not channels_last:
+            x = np.moveaxis(x, 1, -1)
+        window = kernel.shape[:rank]
+        inputs = x.shape[1:-1]
+        # Every input element times every tap (one matrix product), then added into place.
+        cols = np.tensordot(x, kernel, axes=((-1,), (-1,)))  # (batch, *in, *window, out)
+        full = [
+            max((n - 1) * s + d * (k - 1) + 1, b + size)
+            for n, s, d, k, (b, _), size in zip(inputs, strides, dilation, window, pads, sizes)
+        ]
+        y = np.zeros((x.shape[0], *full, kernel.shape[-2]), dtype=x.dtype)
+        for tap in np.ndindex(*window):
+            index = (
+                slice(None),
+                *(
+                    slice(t * d, t * d + (n - 1) * s + 1, s)
+                    for t, d, n, s in zip(tap, dilation, inputs, strides)
+                ),
+            )
+            y[index] += cols[(Ellipsis, *tap, slice(None))]
+        y = y[(slice(None), *(slice(b, b + size) for (b, _), size in zip(pads, sizes)))]
+        return y if channels_last else np.moveaxis(y, -1, 1)
+
+    def _pool(self, x, window, strides, pads, mode, channels_last):
+        first = 1 if channels_last else 2
+        axes = range(first, first + len(window))
+        sizes = tuple(x.shape[a] for a in axes)
+        x = _padded(x, axes, pads, -np.inf if mode == "max" else 0.0)
+        # A window's maximum or sum, one spatial axis at a time: k + k passes, not k * k.
+        op = np.maximum if mode == "max" else np.add
+        for axis, k, s in zip(axes, window, strides):
+            count = (x.shape[axis] - k) // s + 1
+            reduced = _taps(x, axis, 0, count, s).copy()
+            for tap in range(1, k):
+                op(reduced, _taps(x, axis, tap, count, s), out=reduced)
+            x = reduced
+        if mode == "max":
+            return x
+        counts = checks.window_counts(sizes, window, strides, pads).astype(x.dtype)
+        return x / (counts[..., None] if channels_last else counts)

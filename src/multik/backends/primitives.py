@@ -422,3 +422,58 @@ class Primitives(abc.ABC):
             f"K.set_session() takes a TensorFlow 1 session, which only the tensorflow backend "
             f"has (the active backend is {self.name}); {SESSION_ADVICE}"
         )
+
+    # ----------------------------------------------------------------- conv primitives
+
+    @abc.abstractmethod
+    def _conv(
+        self,
+        x: Tensor,
+        kernel: Tensor,
+        strides: tuple[int, ...],
+        pads: tuple[tuple[int, int], ...],
+        dilation: tuple[int, ...],
+        groups: int,
+        channels_last: bool,
+    ) -> Tensor:
+        """N-d cross-correlation (no kernel flip) of ``x`` with ``kernel``, float32 or float64.
+
+        ``x`` is (batch, *spatial, in) if ``channels_last`` else (batch, in, *spatial);
+        ``kernel`` is (*window, in // groups, out), TensorFlow's layout; output channel ``o``
+        sees input channels of group ``o // (out // groups)``. ``x`` is zero-padded by
+        ``pads`` ((before, after) per spatial axis, possibly asymmetric), then windows dilated
+        by ``dilation`` step by ``strides``. Every output size is positive; the result has
+        ``x``'s layout and dtype.
+        """
+
+    @abc.abstractmethod
+    def _conv_transpose(
+        self,
+        x: Tensor,
+        kernel: Tensor,
+        sizes: tuple[int, ...],
+        strides: tuple[int, ...],
+        pads: tuple[tuple[int, int], ...],
+        dilation: tuple[int, ...],
+        channels_last: bool,
+    ) -> Tensor:
+        """The transpose (gradient with respect to its input) of ``_conv``: ``x`` holds the
+        output of a convolution of an input with spatial ``sizes`` padded by ``pads``, which
+        are all zero ('valid') or TensorFlow's 'same' split; ``kernel`` is (*window, out, in)
+        with ``in`` the channels of ``x``. Returns (batch, *sizes, out) if ``channels_last``
+        else (batch, out, *sizes), in ``x``'s dtype (float32 or float64)."""
+
+    @abc.abstractmethod
+    def _pool(
+        self,
+        x: Tensor,
+        window: tuple[int, ...],
+        strides: tuple[int, ...],
+        pads: tuple[tuple[int, int], ...],
+        mode: str,
+        channels_last: bool,
+    ) -> Tensor:
+        """Max ('max') or average ('avg') of each window of the spatial axes of float32 or
+        float64 ``x``, channels kept, in ``x``'s layout and dtype. ``pads`` are all zero
+        ('valid') or TensorFlow's 'same' split; padded elements never count (an average
+        divides by the number of input elements in its window); NaN propagates."""

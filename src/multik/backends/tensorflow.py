@@ -11,6 +11,7 @@ import tensorflow as tf
 from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
+from multik.backends import _checks as checks
 from multik.backends.adapter import Adapter
 from multik.errors import InvalidArgumentError, UnsupportedError
 from multik.variable import Variable
@@ -345,3 +346,103 @@ class TensorFlowAdapter(Adapter):
                 f"K.set_session() takes a tf.compat.v1.Session (or None), got {session!r}"
             )
         _SESSION[0] = session
+
+    # ----------------------------------------------------------------- conv primitives
+    # TensorFlow's CPU kernels take channels_last only: channels_first is transposed once on
+    # the way in and once on the way out, as tf_keras does on CPU.
+
+    def _conv(self, x, kernel, strides, pads, dilation, groups, channels_last):
+        rank = len(strides)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        sizes = tuple(x.shape[1:-1])
+        padding = _padding_name(pads, sizes, kernel.shape[:rank], strides, dilation)
+        if padding is None:  # causal: asymmetric pads TensorFlow cannot name
+            x = tf.pad(x, ((0, 0), *pads, (0, 0)))
+            padding = "VALID"
+        # tf.nn.convolution groups by itself when in // groups channels meet the kernel's.
+        y = tf.nn.convolution(x, kernel, strides, padding, dilations=dilation)
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+    def _conv_transpose(self, x, kernel, sizes, strides, pads, dilation, channels_last):
+        rank = len(strides)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        if max(dilation) > 1:  # the CPU kernel has no dilation: spread the taps out instead
+            kernel = _dilated(kernel, dilation)
+        shape = tf.stack([tf.shape(x)[0], *sizes, kernel.shape[-2]])
+        padding = "SAME" if any(before or after for before, after in pads) else "VALID"
+        y = tf.nn.conv_transpose(x, kernel, shape, strides, padding)
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+    def _pool(self, x, window, strides, pads, mode, channels_last):
+        rank = len(window)
+        x = x if channels_last else tf.transpose(x, _TO_LAST[rank])
+        if rank == 3 and x.dtype == tf.float64:
+            y = _pool_in_two(x, window, strides, pads, mode)
+        else:
+            y = _pool(x, window, strides, pads, mode)
+        return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
+
+
+#: Permutations between channels_first and channels_last, by spatial rank.
+_TO_LAST = {rank: (0, *range(2, rank + 2), 1) for rank in (1, 2, 3)}
+_TO_FIRST = {rank: (0, rank + 1, *range(1, rank + 1)) for rank in (1, 2, 3)}
+
+
+def _padding_name(pads, sizes, window, strides, dilation) -> str | None:
+    """'VALID' or 'SAME' where ``pads`` are what TensorFlow means by it, else None."""
+    if not any(before or after for before, after in pads):
+        return "VALID"
+    if pads == checks.conv_padding_pairs("same", sizes, window, strides, dilation):
+        return "SAME"
+    return None
+
+
+def _pool(x: tf.Tensor, window, strides, pads, mode: str) -> tf.Tensor:
+    """Channels_last max or average pooling by TensorFlow's kernel, ``pads`` all zero or 'same'."""
+    padding = "SAME" if any(before or after for before, after in pads) else "VALID"
+    if mode == "avg":
+        return tf.nn.avg_pool(x, window, strides, padding)
+    return _exact_max(x, tf.nn.max_pool(x, window, strides, padding), window, strides, padding)
+
+
+def _pool_in_two(x: tf.Tensor, window, strides, pads, mode: str) -> tf.Tensor:
+    """3-D pooling as two 2-D ones, (rows, cols) then depth: TensorFlow has no float64 3-D
+    pooling kernel, and maxima and averages (whose divisors are products) split so."""
+    _, depth, rows, cols, channels = x.shape
+    y = _pool(tf.reshape(x, (-1, rows, cols, channels)), window[1:], strides[1:], pads[1:], mode)
+    _, out_rows, out_cols, _ = y.shape
+    y = tf.reshape(y, (-1, depth, out_rows * out_cols, channels))
+    y = _pool(y, (window[0], 1), (strides[0], 1), (pads[0], (0, 0)), mode)
+    return tf.reshape(y, (-1, y.shape[1], out_rows, out_cols, channels))
+
+
+def _exact_max(x: tf.Tensor, y: tf.Tensor, window, strides, padding: str) -> tf.Tensor:
+    """TensorFlow's max pooling ``y`` of ``x``, with NaN where a window holds NaN and -inf where
+    it holds only -inf: TensorFlow's CPU kernel skips NaN and starts from the lowest float.
+    Inputs with neither cost two checks."""
+    lowest = tf.constant(x.dtype.min, x.dtype)
+
+    def holds(mask: tf.Tensor) -> tf.Tensor:
+        return tf.nn.max_pool(tf.cast(mask, x.dtype), window, strides, padding) > 0
+
+    def repaired() -> tf.Tensor:
+        only_minus_inf = tf.logical_and(tf.equal(y, lowest), tf.logical_not(holds(x == lowest)))
+        z = tf.where(only_minus_inf, tf.constant(-np.inf, x.dtype), y)
+        return tf.where(holds(tf.math.is_nan(x)), tf.constant(np.nan, x.dtype), z)
+
+    suspect = tf.logical_or(tf.reduce_any(tf.math.is_nan(x)), tf.reduce_any(tf.equal(y, lowest)))
+    return tf.cond(suspect, repaired, lambda: y)
+
+
+def _dilated(kernel: tf.Tensor, dilation: tuple[int, ...]) -> tf.Tensor:
+    """``kernel`` with ``dilation - 1`` zeros between its taps on each spatial axis."""
+    for axis, d in enumerate(dilation):
+        if d > 1:
+            shape = kernel.shape
+            spread = tf.pad(
+                tf.expand_dims(kernel, axis + 1),
+                [(0, d - 1) if a == axis + 1 else (0, 0) for a in range(len(shape) + 1)],
+            )
+            spread = tf.reshape(spread, (*shape[:axis], shape[axis] * d, *shape[axis + 1 :]))
+            kernel = spread[(slice(None),) * axis + (slice(0, (shape[axis] - 1) * d + 1),)]
+    return kernel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -60,6 +62,22 @@ _UNARY = {
     "isnan": torch.isnan,
     "logical_not": torch.logical_not,
 }
+
+
+_F = torch.nn.functional
+_CONV = {1: _F.conv1d, 2: _F.conv2d, 3: _F.conv3d}
+_CONV_TRANSPOSE = {1: _F.conv_transpose1d, 2: _F.conv_transpose2d, 3: _F.conv_transpose3d}
+_MAX_POOL = {2: _F.max_pool2d, 3: _F.max_pool3d}
+_AVG_POOL = {2: _F.avg_pool2d, 3: _F.avg_pool3d}
+
+
+def _symmetric(x: torch.Tensor, pads: tuple, fill: float) -> tuple[torch.Tensor, list[int]]:
+    """``x`` (channels first) and the symmetric padding that torch's kernels add: asymmetric
+    ``pads`` (TensorFlow's odd 'same' split) are applied here, with ``fill``, instead."""
+    if all(before == after for before, after in pads):
+        return x, [before for before, _ in pads]
+    flat = [side for pair in reversed(pads) for side in pair]
+    return _F.pad(x, flat, value=fill), [0] * len(pads)
 
 
 def _has_matmul(x: torch.Tensor) -> bool:
@@ -303,6 +321,54 @@ class TorchAdapter(Adapter):
 
     def _flip(self, x, axes):
         return torch.flip(x, axes)
+
+    # ----------------------------------------------------------------- conv primitives
+
+    def _conv(self, x, kernel, strides, pads, dilation, groups, channels_last):
+        rank = len(strides)
+        if channels_last:
+            x = torch.movedim(x, -1, 1)  # a view: channels_last memory, which the kernels take
+        x, padding = _symmetric(x, pads, 0.0)
+        weight = torch.permute(kernel, (rank + 1, rank, *range(rank)))  # (out, in, *window)
+        y = _CONV[rank](x, weight, None, strides, padding, dilation, groups)
+        return torch.movedim(y, 1, -1) if channels_last else y
+
+    def _conv_transpose(self, x, kernel, sizes, strides, pads, dilation, channels_last):
+        rank = len(strides)
+        if channels_last:
+            x = torch.movedim(x, -1, 1)
+        weight = torch.permute(kernel, (rank + 1, rank, *range(rank)))  # (in, out, *window)
+        # The full transposed output, cropped by `before` on both sides, then grown at the end
+        # by output_padding (or, where that would be negative, cropped once more).
+        padding, extra, crop = [], [], False
+        for n, size, k, s, d, (before, _) in zip(
+            x.shape[2:], sizes, kernel.shape[:rank], strides, dilation, pads
+        ):
+            grow = size - ((n - 1) * s + d * (k - 1) + 1 - 2 * before)
+            padding.append(before)
+            extra.append(max(grow, 0))
+            crop = crop or grow < 0
+        y = _CONV_TRANSPOSE[rank](x, weight, None, strides, padding, extra, 1, dilation)
+        if crop:
+            y = y[(slice(None), slice(None), *(slice(0, size) for size in sizes))]
+        return torch.movedim(y, 1, -1) if channels_last else y
+
+    def _pool(self, x, window, strides, pads, mode, channels_last):
+        rank = len(window)
+        if channels_last:
+            x = torch.movedim(x, -1, 1)
+        if mode == "max":
+            x, padding = _symmetric(x, pads, -math.inf)
+            y = _MAX_POOL[rank](x, window, strides, padding)
+        elif all(before == after for before, after in pads):
+            y = _AVG_POOL[rank](x, window, strides, [b for b, _ in pads], count_include_pad=False)
+        else:  # the window sums over zero padding, divided by the counts of unpadded elements
+            ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+            ones, _ = _symmetric(ones, pads, 0.0)
+            x, padding = _symmetric(x, pads, 0.0)
+            sums = _AVG_POOL[rank](x, window, strides, padding, divisor_override=1)
+            y = sums / _AVG_POOL[rank](ones, window, strides, padding, divisor_override=1)
+        return torch.movedim(y, 1, -1) if channels_last else y
 
 
 def _traced_python_tensor(value: object) -> torch.Tensor:

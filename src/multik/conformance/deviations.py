@@ -25,6 +25,19 @@ class Deviation:
     varies: bool = False
 
 
+_CONV_FUNCTIONS = (
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv2d_transpose",
+    "conv3d_transpose",
+    "depthwise_conv2d",
+    "separable_conv1d",
+    "separable_conv2d",
+    "local_conv1d",
+    "local_conv2d",
+)
+
 DEVIATIONS: tuple[Deviation, ...] = (
     Deviation(
         "small-int-accumulator",
@@ -353,11 +366,68 @@ DEVIATIONS: tuple[Deviation, ...] = (
             "resize_images",
             "resize_volumes",
             "normalize_data_format",
+            "conv1d",
+            "conv2d",
+            "conv3d",
+            "conv2d_transpose",
+            "conv3d_transpose",
+            "separable_conv1d",
+            "separable_conv2d",
+            "depthwise_conv2d",
+            "local_conv1d",
+            "local_conv2d",
+            "pool2d",
+            "pool3d",
         ),
         "data_format is accepted in any case ('Channels_Last'), as Keras 2.2 did (tf_keras "
         "accepts lower case only)",
         "K.normalize_data_format lower-cases it (Keras 2.2), and every data_format argument "
         "follows the same rule",
+    ),
+    Deviation(
+        "conv-float-only",
+        (*_CONV_FUNCTIONS, "pool2d", "pool3d"),
+        "convolution and pooling of integer or bool tensors raise DTypeError (TensorFlow "
+        "convolves int32 tensors and max-pools integers on CPU)",
+        "PyTorch has no integer convolution, TensorFlow none on GPU: one rule on every backend; "
+        "a float and an integer operand compute in the float",
+    ),
+    Deviation(
+        "conv-promotes",
+        _CONV_FUNCTIONS,
+        "an input and kernel of different float dtypes are promoted by the one promotion table "
+        "(tf_keras raises)",
+        "every binary operation in multik promotes with one table, the same on every backend",
+    ),
+    Deviation(
+        "conv-strided-dilation",
+        ("depthwise_conv2d", "separable_conv1d", "separable_conv2d"),
+        "strides > 1 with dilation_rate > 1 raise InvalidArgumentError, as in conv1d/2d/3d "
+        "(tf_keras warns and returns a subsampling that is not a strided dilated convolution)",
+        "TensorFlow documents the combination as unsupported for depthwise and separable "
+        "convolutions; a wrong result is worse than an error",
+    ),
+    Deviation(
+        "causal-channels-first",
+        ("conv1d",),
+        "padding='causal' with channels_first pads the steps axis (tf_keras pads axis 1, the "
+        "channels, then fails on the kernel's channels)",
+        "tf_keras pads before it converts the layout: a bug",
+    ),
+    Deviation(
+        "pool-nan",
+        ("pool2d", "pool3d"),
+        "NaN propagates through max pooling, and a window of -inf gives -inf (TensorFlow's "
+        "2-D max pooling skips NaN, and gives the lowest float for a window of -inf)",
+        "NaN propagates through every maximum in multik (max, maximum, argmax); PyTorch, JAX "
+        "and NumPy pooling propagate it too",
+    ),
+    Deviation(
+        "pool-half-f32",
+        ("pool2d", "pool3d"),
+        "float16/bfloat16 average pooling sums in float32 and rounds once (TensorFlow sums in 16 "
+        "bits: the average of 512 bfloat16 values near 0.5 comes out as 0.98)",
+        "every float16/bfloat16 reduction in multik computes in float32, as on most frameworks",
     ),
 )
 
@@ -365,6 +435,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
 LEGACY_NAMES: dict[str, str] = {
     "batch_gather": "tensorflow.compat.v1.batch_gather (legacy code calls K.tf.batch_gather)",
     "logsumexp": "tf_keras.src.backend.logsumexp (Keras 2.3.1's function, no longer exported)",
+    "conv3d_transpose": "tf_keras.src.backend.conv3d_transpose (defined, not exported)",
 }
 
 _NO_SESSION = (
