@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -259,7 +261,7 @@ class TorchAdapter(Adapter):
     def _random(self, distribution, shape, dtype, seed):
         # A counter-based generator written in torch operations: torch.compile traces it, and
         # the seed may be a traced tensor (torch.Generator objects allow neither).
-        count = int(np.prod(shape, dtype=np.int64))
+        count = math.prod(shape)
         wide = "float64" if dtype == "float64" else "float32"
         if distribution == "uniform":
             values = _uniform(seed, count, 0, dtype, wide)
@@ -326,3 +328,10 @@ def _uniform(seed: torch.Tensor, count: int, offset: int, dtype: str, compute: s
     bits = dtypes.significand_bits(dtype)
     integers = _shift_right(_mix(start + counter * _GOLDEN_GAMMA), 64 - bits)
     return integers.to(_TORCH_DTYPES[compute]) * 2.0**-bits
+
+
+@torch.compiler.substitute_in_graph(config.graph_mode_backends)
+def _graph_mode_while_compiling() -> frozenset[str]:
+    """Code that torch.compile traces computes on tensors, never builds graph nodes (it cannot
+    trace the ContextVar.get either)."""
+    return frozenset()

@@ -256,8 +256,11 @@ class ControlFormulas(Conversion):
         lengths = self._reshape(self.cast(input_length, "int32"), (1, batch))
         time = self._reshape(self._arange(steps, "int32"), (steps, 1))
         if go_backwards:
-            first = self.xp.max(lengths) - 1 - self.xp(lengths)
-            return self._binary("less", self._as(first.value, "int32"), time)
+            # tf_keras's rule: processing step t counts when t > max(lengths) - 1 - length.
+            last = self._binary(
+                "subtract", self._max(lengths, None, False), self._scalar(1, "int32")
+            )
+            return self._binary("less", self._binary("subtract", last, lengths), time)
         return self._binary("less", time, lengths)
 
     def _kept(self, keep_t: Tensor, new: Tensor, old: Tensor) -> Tensor:

@@ -127,15 +127,11 @@ class RandomFormulas(Conversion):
             )
         shape = self._shape(x)
         mask_shape = shape if noise_shape is None else self._draw_shape(noise_shape)
-        try:
-            np.broadcast_shapes(mask_shape, shape)
-            if len(mask_shape) != len(shape):
-                raise ValueError
-        except ValueError:
+        if len(mask_shape) != len(shape) or any(m not in (1, d) for m, d in zip(mask_shape, shape)):
             raise ShapeError(
                 f"noise_shape {mask_shape} must have the rank of x {shape} and broadcast to it "
                 "(each dimension equal or 1)"
-            ) from None
+            )
         xp = self.xp
         kept = xp(self._draw("uniform", mask_shape, dtype, seed)) >= float(level)
         return xp.where(kept, xp(x) * (1 / (1 - float(level))), 0).value
@@ -191,7 +187,14 @@ class RandomFormulas(Conversion):
         """A value that must be known now (a shape), as a NumPy array."""
         if isinstance(value, (np.ndarray, np.generic)):
             return np.asarray(value)
-        return self._to_numpy(self.tensor(value))
+        tensor = self.tensor(value)
+        if not self._is_concrete(tensor):
+            raise InvalidArgumentError(
+                f"the shape of random numbers must be known when the call is traced, got the "
+                f"traced tensor {tensor!r}: inside jax.jit, tf.function or torch.compile give "
+                "K.int_shape(x) (ints), not K.shape(x)"
+            )
+        return self._to_numpy(tensor)
 
     @staticmethod
     def _float_dtype(dtype: str, what: str) -> str:
@@ -214,12 +217,12 @@ class RandomFormulas(Conversion):
                 f"got {minval!r} and {maxval!r}"
             )
         span = int(maxval) - int(minval)
-        u = self.xp(
-            self._draw("uniform", shape, "float64" if dtype == "int64" else "float32", seed)
-        )
+        wide = "float64" if dtype == "int64" else "float32"
+        u = self._draw("uniform", shape, wide, seed)
         # A cast truncates the non-negative u * span down; rounding may reach span itself.
-        drawn = self.xp.minimum(self.xp.astype(u * float(span), dtype), span - 1)
-        return (drawn + int(minval)).value
+        drawn = self._cast(self._binary("multiply", u, self._scalar(span, wide)), dtype)
+        drawn = self._binary("minimum", drawn, self._scalar(span - 1, dtype))
+        return self._binary("add", drawn, self._scalar(int(minval), dtype))
 
     def _new_random_variable(self, value: Tensor, name: str | None) -> Variable:
         return Variable(self, self._new_variable(value, name or ""), name)
