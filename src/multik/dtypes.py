@@ -29,6 +29,7 @@ __all__ = [
     "name_of",
     "result_type",
     "saturation_bounds",
+    "significand_bits",
 ]
 
 BOOL = "bool"
@@ -272,3 +273,9 @@ def numpy_dtype(name: str) -> np.dtype:
             "bfloat16 arrays need the ml_dtypes package, which is not installed; "
             "install it with: pip install ml_dtypes"
         ) from exc
+
+
+def significand_bits(name: str) -> int:
+    """The significand bits of float dtype ``name``, its implicit leading bit included: every
+    multiple of ``2**-bits`` in [0, 1) is exact in ``name``."""
+    return _FLOAT_FORMATS[name][0]

@@ -65,7 +65,8 @@ class SymbolicTensor(Deferred):
     """A tensor of a graph built from placeholders: a static shape and dtype, no value yet.
 
     ``kind`` is 'placeholder', 'op' (a K call, operator or index), 'shape' (``K.shape``),
-    'stop_gradient', 'gradient', 'print' or 'update'.
+    'stop_gradient', 'gradient', 'print', 'update' or 'tuple' (the tuple of results of a call
+    with several, which 'op' nodes read item by item: ``tuple_node``).
     """
 
     __array_ufunc__ = None  # NumPy defers its operators to ours
@@ -608,3 +609,33 @@ def reshape(x: Any, shape: Any, native_reshape: Callable[..., Any]) -> SymbolicT
 
 
 register_deferred_operator(operator_node)
+
+
+# --------------------------------------------------------------------------- multi-output nodes
+
+
+def tuple_node(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> list[SymbolicTensor]:
+    """The results of ``fn(*args, **kwargs)``, which returns a tuple of tensors, as symbolic
+    tensors: one node (kind 'tuple') computes the tuple when the graph runs, and one node per
+    item reads its item, so the graph computes ``fn`` once for all of them."""
+    kwargs = kwargs or {}
+    inputs = symbolic_inputs((args, kwargs))
+    check_backend(inputs)
+    runs = 2 if any(t.dynamic for t in inputs) else 1
+    with _inferring(inputs):
+        probes = tuple(_probe_run(fn, args, kwargs, inputs, run, False) for run in range(runs))
+    name = name or unique_name(getattr(fn, "__name__", "op").strip("_"))
+    whole = SymbolicTensor("tuple", name, (), "tuple", probes, fn, args, kwargs)
+    return [
+        node("op", _item, (whole, index), name=unique_name(f"{name}_{index}"))
+        for index in range(len(probes[0]))
+    ]
+
+
+def _item(values: tuple[Any, ...], index: int) -> Any:
+    return values[index]

@@ -1,12 +1,14 @@
-"""K functions of family N: control flow (``switch`` and the train/test switch)."""
+"""K functions of family N: control flow (``switch`` and the train/test switch), and the
+loops: ``rnn``, ``map_fn``, ``foldl``, ``foldr``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from multik import session
+from multik import loops, session
 from multik.config import active_adapter as _adapter
 from multik.errors import InvalidArgumentError, SymbolicInput
 from multik.symbolic import SymbolicTensor
@@ -15,8 +17,12 @@ from multik.symbolic import call as _symbolic
 Tensor = Any
 
 __all__ = [
+    "foldl",
+    "foldr",
     "in_test_phase",
     "in_train_phase",
+    "map_fn",
+    "rnn",
     "switch",
 ]
 
@@ -95,3 +101,85 @@ def _as_result(x: Any) -> Tensor:
         return adapter._copy(adapter.tensor(x))
     except SymbolicInput:  # a Variable in graph mode: read when the graph runs
         return _symbolic(_as_result, x)
+
+
+# ------------------------------------------------------------------- loops: rnn, map_fn, folds
+
+
+def rnn(
+    step_function: Callable[..., Any],
+    inputs: Any,
+    initial_states: Any,
+    go_backwards: bool = False,
+    mask: Any = None,
+    constants: Any = None,
+    unroll: bool = False,
+    input_length: Any = None,
+    time_major: bool = False,
+    zero_output_for_mask: bool = False,
+    return_all_outputs: bool = True,
+) -> tuple[Any, Any, list[Any]]:
+    """Run ``step_function(input_t, states + constants) -> (output_t, new_states)`` over the
+    time axis of ``inputs`` (batch, time, ...); returns ``(last_output, outputs, new_states)``.
+
+    Inputs, states and outputs may be nested lists or tuples of tensors. ``mask`` (batch, time)
+    marks the steps that count: a masked step repeats the previous output (zeros with
+    ``zero_output_for_mask``) and keeps the states. ``go_backwards`` runs from the last step
+    and returns the outputs in that order. One loop, not one copy of the step per time step,
+    unless ``unroll=True``; with placeholders the time dimension may be unknown.
+    """
+    try:
+        return _adapter().rnn(
+            step_function,
+            inputs,
+            initial_states,
+            go_backwards,
+            mask,
+            constants,
+            unroll,
+            input_length,
+            time_major,
+            zero_output_for_mask,
+            return_all_outputs,
+        )
+    except SymbolicInput:
+        return loops.rnn(
+            step_function,
+            inputs,
+            initial_states,
+            mask,
+            constants,
+            input_length,
+            go_backwards=go_backwards,
+            unroll=unroll,
+            time_major=time_major,
+            zero_output_for_mask=zero_output_for_mask,
+            return_all_outputs=return_all_outputs,
+        )
+
+
+def map_fn(fn: Callable[..., Any], elems: Any, name: Any = None, dtype: Any = None) -> Any:
+    """``fn`` applied to each item of ``elems`` along axis 0, the results stacked (``elems``
+    and the results may be nested lists or tuples); ``dtype`` casts the results."""
+    try:
+        return _adapter().map_fn(fn, elems, name, dtype)
+    except SymbolicInput:
+        return loops.map_fn(fn, elems, name, dtype)
+
+
+def foldl(fn: Callable[..., Any], elems: Any, initializer: Any = None, name: Any = None) -> Any:
+    """``acc = fn(acc, x)`` over the items ``x`` of ``elems`` along axis 0, first to last;
+    ``acc`` starts at ``initializer``, else at the first item."""
+    try:
+        return _adapter().foldl(fn, elems, initializer, name)
+    except SymbolicInput:
+        return loops.fold("foldl", fn, elems, initializer)
+
+
+def foldr(fn: Callable[..., Any], elems: Any, initializer: Any = None, name: Any = None) -> Any:
+    """``acc = fn(acc, x)`` over the items ``x`` of ``elems`` along axis 0, last to first;
+    ``acc`` starts at ``initializer``, else at the last item."""
+    try:
+        return _adapter().foldr(fn, elems, initializer, name)
+    except SymbolicInput:
+        return loops.fold("foldr", fn, elems, initializer)

@@ -292,3 +292,29 @@ def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, s
     spatial = "DHW"[3 - rank :]
     data = f"N{spatial}C" if channels_last else f"NC{spatial}"
     return data, spatial + kernel_io, data
+    # ----------------------------------------------------------------- control primitives
+
+    def _stack(self, tensors):
+        return jnp.stack(tensors)
+
+    def _loop(self, step, carry, xs):
+        def body(carry, x):
+            new_carry, y = step(list(carry), list(x))
+            # lax.scan needs the carry's type exactly, weak types included (a value computed
+            # from a Python number may come back weakly typed).
+            return [jax.lax.convert_element_type(n, c.dtype) for n, c in zip(new_carry, carry)], y
+
+        carry = [jnp.asarray(c, dtype=c.dtype) for c in carry]
+        carry, ys = jax.lax.scan(body, carry, list(xs))
+        return list(carry), list(ys)
+
+    # ----------------------------------------------------------------- random primitives
+
+    def _random(self, distribution, shape, dtype, seed):
+        _refuse_64bit(dtype)
+        key = jax.random.wrap_key_data(seed.astype(jnp.uint32), impl="threefry2x32")
+        if distribution == "uniform":
+            return jax.random.uniform(key, shape, dtype)
+        if distribution == "normal":
+            return jax.random.normal(key, shape, dtype)
+        return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)

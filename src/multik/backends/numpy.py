@@ -336,3 +336,27 @@ class NumpyAdapter(Adapter):
             return x
         counts = checks.window_counts(sizes, window, strides, pads).astype(x.dtype)
         return x / (counts[..., None] if channels_last else counts)
+
+    # ----------------------------------------------------------------- control primitives
+
+    def _stack(self, tensors):
+        return np.stack(tensors)
+
+    # ----------------------------------------------------------------- random primitives
+
+    def _random(self, distribution, shape, dtype, seed):
+        key, counter = (int(value) & 0xFFFFFFFF for value in seed)
+        generator = np.random.Generator(np.random.Philox(key=key << 32 | counter))
+        width = np.float64 if dtype == "float64" else np.float32
+        if distribution == "uniform":
+            # Whole multiples of the dtype's spacing below 1, so rounding never reaches 1.
+            steps = 2.0 ** dtypes.significand_bits(dtype)
+            values = np.floor(generator.random(shape, dtype=width) * steps) / steps
+        else:
+            values = generator.standard_normal(shape, dtype=width)
+            if distribution == "truncated_normal":
+                beyond = np.abs(values) > 2
+                while beyond.any():
+                    values[beyond] = generator.standard_normal(int(beyond.sum()), dtype=width)
+                    beyond = np.abs(values) > 2
+        return self._cast(np.asarray(values, dtype=width), dtype)

@@ -477,3 +477,53 @@ class Primitives(abc.ABC):
         float64 ``x``, channels kept, in ``x``'s layout and dtype. ``pads`` are all zero
         ('valid') or TensorFlow's 'same' split; padded elements never count (an average
         divides by the number of input elements in its window); NaN propagates."""
+
+    # ----------------------------------------------------------------- control primitives
+
+    @abc.abstractmethod
+    def _stack(self, tensors: list[Tensor]) -> Tensor:
+        """The tensors (at least one, all of one shape and dtype) stacked on a new axis 0."""
+
+    def _loop(
+        self,
+        step: Callable[[list[Tensor], list[Tensor]], tuple[list[Tensor], list[Tensor]]],
+        carry: list[Tensor],
+        xs: list[Tensor],
+    ) -> tuple[list[Tensor], list[Tensor]]:
+        """A loop over axis 0 of ``xs``: ``carry, y = step(carry, [x[t] for x in xs])`` for
+        t = 0, 1, ..., length - 1; returns the last carry and each item of ``y`` stacked on a
+        new axis 0.
+
+        ``carry``, ``xs`` and ``y`` are lists of tensors; ``xs`` is not empty and its tensors
+        share one static length >= 1 on axis 0; ``step`` returns a carry of the shapes and
+        dtypes it was given and a ``y`` of the same shapes and dtypes at every step. A compiler
+        must see one loop, not ``length`` copies of ``step`` (jax.lax.scan, tf.while_loop); this
+        default is a Python loop (NumPy, and torch, whose compiler traces it as it runs)."""
+        return self._python_loop(step, carry, xs)
+
+    def _python_loop(
+        self,
+        step: Callable[[list[Tensor], list[Tensor]], tuple[list[Tensor], list[Tensor]]],
+        carry: list[Tensor],
+        xs: list[Tensor],
+    ) -> tuple[list[Tensor], list[Tensor]]:
+        """``_loop`` unrolled in Python on every backend (``K.rnn(..., unroll=True)``)."""
+        ys = []
+        for t in range(self._shape(xs[0])[0]):
+            index = self._scalar(t, "int32")
+            carry, y = step(carry, [self._take(x, index, 0) for x in xs])
+            ys.append(y)
+        return carry, [self._stack(list(column)) for column in zip(*ys)]
+
+    # ----------------------------------------------------------------- random primitives
+
+    @abc.abstractmethod
+    def _random(
+        self, distribution: str, shape: tuple[int, ...], dtype: str, seed: Tensor
+    ) -> Tensor:
+        """Random numbers of ``shape`` and float ``dtype``, a pure function of ``seed`` (an int32
+        tensor of shape (2,), possibly traced): the same seed gives the same numbers.
+
+        ``distribution`` is 'uniform' (in [0, 1), never 1 after rounding to ``dtype``),
+        'normal' (standard) or 'truncated_normal' (standard, redrawn beyond 2 standard
+        deviations, so in [-2, 2])."""

@@ -370,6 +370,32 @@ class TorchAdapter(Adapter):
             y = sums / _AVG_POOL[rank](ones, window, strides, padding, divisor_override=1)
         return torch.movedim(y, 1, -1) if channels_last else y
 
+    # ----------------------------------------------------------------- control primitives
+
+    def _stack(self, tensors):
+        return torch.stack(tensors)
+
+    # ----------------------------------------------------------------- random primitives
+
+    def _random(self, distribution, shape, dtype, seed):
+        # A counter-based generator written in torch operations: torch.compile traces it, and
+        # the seed may be a traced tensor (torch.Generator objects allow neither).
+        count = math.prod(shape)
+        wide = "float64" if dtype == "float64" else "float32"
+        if distribution == "uniform":
+            values = _uniform(seed, count, 0, dtype, wide)
+        elif distribution == "normal":
+            # Box-Muller: 1 - u is in (0, 1], so its log is finite.
+            radius = torch.sqrt(-2 * torch.log(1 - _uniform(seed, count, 0, wide, wide)))
+            angle = (2 * np.pi) * _uniform(seed, count, count, wide, wide)
+            values = radius * torch.cos(angle)
+        else:
+            # The inverse normal CDF of a uniform draw between the CDF's values at -2 and 2.
+            low = 0.022750131948179195  # Phi(-2)
+            u = low + (1 - 2 * low) * _uniform(seed, count, 0, wide, wide)
+            values = torch.clamp(np.sqrt(2) * torch.erfinv(2 * u - 1), -2, 2)
+        return torch.reshape(values, shape).to(_TORCH_DTYPES[dtype])
+
 
 def _traced_python_tensor(value: object) -> torch.Tensor:
     """A Python value as an int64, float64 or bool tensor built by torch itself.
@@ -392,3 +418,39 @@ def _active_adapter_while_compiling():
     """Code that torch.compile traces runs on torch (it cannot trace the ContextVar.get)."""
     _read_settings()
     return load_adapter("torch")
+
+
+# SplitMix64 (Steele, Lea and Flood 2014) on int64 tensors, whose products wrap modulo 2**64.
+_GOLDEN_GAMMA = -0x61C8864680B583EB  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
+_MIX_1 = -0x40A7B892E31B1A47  # 0xBF58476D1CE4E5B9
+_MIX_2 = -0x6B2FB644ECCEEE15  # 0x94D049BB133111EB
+
+
+def _shift_right(z: torch.Tensor, bits: int) -> torch.Tensor:
+    """Logical (unsigned) right shift of int64 ``z``."""
+    return (z >> bits) & ((1 << (64 - bits)) - 1)
+
+
+def _mix(z: torch.Tensor) -> torch.Tensor:
+    z = (z ^ _shift_right(z, 30)) * _MIX_1
+    z = (z ^ _shift_right(z, 27)) * _MIX_2
+    return z ^ _shift_right(z, 31)
+
+
+def _uniform(seed: torch.Tensor, count: int, offset: int, dtype: str, compute: str) -> torch.Tensor:
+    """``count`` uniform numbers in [0, 1) in dtype ``compute``, multiples of 2**-(significand
+    bits of ``dtype``), from positions ``offset`` on of the SplitMix64 stream of the int32 pair
+    ``seed``."""
+    pair = seed.to(torch.int64)
+    start = _mix(pair[0] << 32 | pair[1] & 0xFFFFFFFF)
+    counter = torch.arange(offset + 1, offset + count + 1, dtype=torch.int64, device=seed.device)
+    bits = dtypes.significand_bits(dtype)
+    integers = _shift_right(_mix(start + counter * _GOLDEN_GAMMA), 64 - bits)
+    return integers.to(_TORCH_DTYPES[compute]) * 2.0**-bits
+
+
+@torch.compiler.substitute_in_graph(config.graph_mode_backends)
+def _graph_mode_while_compiling() -> frozenset[str]:
+    """Code that torch.compile traces computes on tensors, never builds graph nodes (it cannot
+    trace the ContextVar.get either)."""
+    return frozenset()

@@ -429,6 +429,31 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "bits: the average of 512 bfloat16 values near 0.5 comes out as 0.98)",
         "every float16/bfloat16 reduction in multik computes in float32, as on most frameworks",
     ),
+    Deviation(
+        "seed-repeats",
+        (
+            "random_uniform",
+            "random_normal",
+            "truncated_normal",
+            "random_bernoulli",
+            "random_binomial",
+            "dropout",
+        ),
+        "an int seed gives the same numbers on every eager call (tf_keras draws new numbers on "
+        "each call: TensorFlow's eager ops keep a counter per seed)",
+        "a seed that reproduces a draw is what legacy code asks for, and the one rule all four "
+        "frameworks can follow (JAX and stateless TensorFlow generators have no hidden counter); "
+        "in a graph, a seeded node still draws anew on each K.function call",
+    ),
+    Deviation(
+        "loop-fixed-dtypes",
+        ("rnn", "foldl", "foldr"),
+        "a step function must return its states or accumulator with the dtypes and shapes they "
+        "came in with, else DTypeError/ShapeError (tf_keras's eager loop, plain Python, lets "
+        "them change; inside tf.function it raises too)",
+        "a compiled loop (jax.lax.scan, tf.while_loop in a graph) carries fixed dtypes and "
+        "shapes; one rule in every mode on every backend",
+    ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.

@@ -11,12 +11,13 @@ from multik.conformance.cases.table import (
     add_error,
     built,
     exact,
+    f64,
     q,
     rounded,
     sample,
 )
 from multik.dtypes import result_type
-from multik.errors import ShapeError
+from multik.errors import DTypeError, ShapeError
 
 _RANK1 = frozenset({"switch-rank1"})
 _HOST = frozenset({"switch-host-condition"})
@@ -161,3 +162,435 @@ def build() -> None:
     """Add this family's cases to the table."""
     _scalar_conditions()
     _tensor_conditions()
+    _loops()
+
+
+# ----------------------------------------------------------------- loops: rnn, map_fn, folds
+#
+# The step functions are written with the case's K module ``k`` (multik, or tf_keras for the
+# parity check); the expected values come from the float64 NumPy loops below.
+
+#: A simple RNN, h_t = tanh(x_t W + h_{t-1} U): batch 2, 4 time steps, 3 features, 5 units.
+_X = q(np.sin(np.arange(24).reshape(2, 4, 3) * 0.7), "float32")
+_W = q(np.cos(np.arange(15).reshape(3, 5) * 0.3) * 0.5, "float32")
+_U = q(np.sin(np.arange(25).reshape(5, 5) * 0.9 + 1) * 0.4, "float32")
+_H0 = q(np.linspace(-0.5, 0.5, 10).reshape(2, 5), "float32")
+_C = q(np.linspace(-0.2, 0.3, 10).reshape(2, 5), "float32")
+_MASK = np.array([[True, True, False, True], [True, False, False, True]])
+#: Terms accumulated into one output: 4 steps of 3 + 5 products.
+_RNN_TERMS = 32
+
+
+def _simple_step(k: Any, w: Any, u: Any) -> Any:
+    def step(x_t: Any, states: Any) -> Any:
+        h = k.tanh(k.dot(x_t, w) + k.dot(states[0], u))
+        return h, [h]
+
+    return step
+
+
+def _reference(
+    x: np.ndarray,
+    h0: np.ndarray,
+    mask: np.ndarray | None = None,
+    go_backwards: bool = False,
+    zero_output_for_mask: bool = False,
+    constant: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(last output, outputs, last state) of the simple RNN in float64, as tf_keras defines
+    them: a masked step repeats the previous output (or gives zeros) and keeps the state."""
+    w, u = f64(_W), f64(_U)
+    h, output, outputs = f64(h0), np.zeros((x.shape[0], 5)), []
+    steps = range(x.shape[1])
+    for t in reversed(steps) if go_backwards else steps:
+        new = np.tanh(f64(x[:, t]) @ w + h @ u + (0 if constant is None else f64(constant)))
+        if mask is None:
+            output = h = new
+        else:
+            keep = mask[:, t, None]
+            output = np.where(keep, new, 0 if zero_output_for_mask else output)
+            h = np.where(keep, new, h)
+        outputs.append(output)
+    return output, np.stack(outputs, axis=1), h
+
+
+def _rnn_case(case_id: str, pick: int, expected: np.ndarray, call: Any, *args: Any) -> None:
+    add(
+        case_id,
+        "rnn",
+        *args,
+        call=lambda k, *a: call(k, *a)[pick] if pick < 2 else call(k, *a)[2][0],
+        expected=rounded(expected, "float32"),
+        dtype="float32",
+        terms=_RNN_TERMS,
+    )
+
+
+def _rnn() -> None:
+    def simple(**options: Any) -> Any:
+        return lambda k, x, w, u, h0, *m: k.rnn(
+            _simple_step(k, w, u), x, [h0], **options, **({"mask": m[0]} if m else {})
+        )
+
+    data = (_X, _W, _U, _H0)
+    for label, options, mask in (
+        ("", {}, None),
+        ("-go-backwards", {"go_backwards": True}, None),
+        ("-mask", {}, _MASK),
+        ("-mask-go-backwards", {"go_backwards": True}, _MASK),
+        ("-unroll", {"unroll": True}, None),
+        ("-unroll-mask", {"unroll": True}, _MASK),
+        ("-mask-zero-output", {"zero_output_for_mask": True}, _MASK),
+    ):
+        expected = _reference(
+            _X,
+            _H0,
+            mask,
+            options.get("go_backwards", False),
+            options.get("zero_output_for_mask", False),
+        )
+        extra = () if mask is None else (mask,)
+        for pick, what in enumerate(("last", "outputs", "state")):
+            _rnn_case(f"rnn{label}-{what}", pick, expected[pick], simple(**options), *data, *extra)
+
+    float_mask = q(_MASK, "float32")
+    _rnn_case(
+        "rnn-float-mask-outputs",
+        1,
+        _reference(_X, _H0, _MASK)[1],
+        lambda k, x, w, u, h0, m: k.rnn(_simple_step(k, w, u), x, [h0], mask=m),
+        *data,
+        float_mask,
+    )
+
+    def with_constant(k: Any, x: Any, w: Any, u: Any, h0: Any, c: Any, m: Any) -> Any:
+        def step(x_t: Any, states: Any) -> Any:
+            h, constant = states
+            new = k.tanh(k.dot(x_t, w) + k.dot(h, u) + constant)
+            return new, [new]
+
+        return k.rnn(step, x, [h0], mask=m, constants=[c])
+
+    expected = _reference(_X, _H0, _MASK, constant=_C)
+    for pick, what in enumerate(("last", "outputs", "state")):
+        _rnn_case(
+            f"rnn-constants-mask-{what}", pick, expected[pick], with_constant, *data, _C, _MASK
+        )
+
+    time_major = _reference(_X, _H0, _MASK)
+    _rnn_case(
+        "rnn-time-major-outputs",
+        1,
+        np.swapaxes(time_major[1], 0, 1),
+        lambda k, x, w, u, h0, m: k.rnn(_simple_step(k, w, u), x, [h0], mask=m, time_major=True),
+        q(np.swapaxes(_X, 0, 1), "float32"),
+        _W,
+        _U,
+        _H0,
+        np.swapaxes(_MASK, 0, 1).copy(),
+    )
+    last_only = _reference(_X, _H0, _MASK)
+    _rnn_case(
+        "rnn-return-last-output-only",
+        1,
+        last_only[0][:, None],
+        lambda k, x, w, u, h0, m: k.rnn(
+            _simple_step(k, w, u), x, [h0], mask=m, return_all_outputs=False
+        ),
+        *data,
+        _MASK,
+    )
+    lengths = np.array([4, 2], dtype=np.int32)
+    by_length = np.arange(4)[None, :] < lengths[:, None]
+    for label, backwards in (("", False), ("-go-backwards", True)):
+        _rnn_case(
+            f"rnn-input-length{label}-outputs",
+            1,
+            _reference(_X, _H0, by_length, backwards)[1],
+            lambda k, x, w, u, h0, n, b=backwards: k.rnn(
+                _simple_step(k, w, u), x, [h0], input_length=n, go_backwards=b
+            ),
+            *data,
+            lengths,
+        )
+    _nested_rnn()
+    _rnn_errors()
+
+
+def _nested_rnn() -> None:
+    """Nested inputs and states: a pair of inputs, and states [h, [count, total]]."""
+    x2 = q(np.cos(np.arange(16).reshape(2, 4, 2)), "float32")
+    count = q(np.zeros((2, 1)), "float32")
+    total = q(np.zeros((2, 2)), "float32")
+
+    def call(k: Any, x: Any, second: Any, w: Any, u: Any, h0: Any, n: Any, s: Any, m: Any) -> Any:
+        def step(inputs: Any, states: Any) -> Any:
+            x_t, extra_t = inputs
+            h, (steps, summed) = states
+            new = k.tanh(k.dot(x_t, w) + k.dot(h, u))
+            return [new, extra_t * 2.0], [new, [steps + 1.0, summed + extra_t]]
+
+        last, outputs, states = k.rnn(step, (x, second), [h0, [n, s]], mask=m)
+        return last, outputs, states
+
+    expected = _reference(_X, _H0, _MASK)
+    keep = _MASK[:, :, None]
+    kept_steps = _MASK.sum(axis=1, keepdims=True).astype(np.float64)
+    kept_total = (f64(x2) * keep).sum(axis=1)
+    doubled, previous = [], np.zeros((2, 2))
+    for t in range(4):
+        previous = np.where(keep[:, t], f64(x2[:, t]) * 2, previous)
+        doubled.append(previous)
+    args = (_X, x2, _W, _U, _H0, count, total, _MASK)
+    cases = (
+        ("rnn-nested-last-first", lambda r: r[0][0], expected[0]),
+        ("rnn-nested-outputs-second", lambda r: r[1][1], np.stack(doubled, axis=1)),
+        ("rnn-nested-state-first", lambda r: r[2][0], expected[2]),
+        ("rnn-nested-state-inner-count", lambda r: r[2][1][0], kept_steps),
+        ("rnn-nested-state-inner-total", lambda r: r[2][1][1], kept_total),
+    )
+    for case_id, pick, value in cases:
+        add(
+            case_id,
+            "rnn",
+            *args,
+            call=lambda k, *a, pick=pick: pick(call(k, *a)),
+            expected=rounded(value, "float32"),
+            dtype="float32",
+            terms=_RNN_TERMS,
+        )
+
+    def no_states(k: Any, x: Any, w: Any) -> Any:
+        return k.rnn(lambda x_t, states: (k.dot(x_t, w), []), x, [])[1]
+
+    add(
+        "rnn-no-states-outputs",
+        "rnn",
+        _X,
+        _W,
+        call=no_states,
+        expected=rounded(np.einsum("btf,fu->btu", f64(_X), f64(_W)), "float32"),
+        dtype="float32",
+        terms=3,
+    )
+
+
+def _rnn_errors() -> None:
+    def simple(k: Any, x: Any, w: Any, u: Any, h0: Any) -> Any:
+        return k.rnn(_simple_step(k, w, u), x, [h0])[1]
+
+    add_error("rnn-rank-2-input", "rnn", ShapeError, _X[:, 0], _W, _U, _H0, call=simple)
+
+    def reshaped(k: Any, x: Any, h0: Any) -> Any:
+        return k.rnn(lambda x_t, s: (x_t, [k.reshape(s[0], (5, 2))]), x, [h0])[1]
+
+    add_error("rnn-state-changes-shape", "rnn", ShapeError, _X, _H0, call=reshaped)
+
+    def bad_mask(k: Any, x: Any, w: Any, u: Any, h0: Any, m: Any) -> Any:
+        return k.rnn(_simple_step(k, w, u), x, [h0], mask=m)[1]
+
+    add_error(
+        "rnn-mask-wrong-time",
+        "rnn",
+        ShapeError,
+        _X,
+        _W,
+        _U,
+        _H0,
+        _MASK[:, :3].copy(),
+        call=bad_mask,
+    )
+
+
+# ----------------------------------------------------------------- map_fn
+
+
+def _map_fn() -> None:
+    x = q(np.arange(12).reshape(4, 3) * 0.5 - 2, "float32")
+    y = q(np.linspace(1, 2, 12).reshape(4, 3), "float32")
+    add(
+        "map_fn-sum",
+        "map_fn",
+        x,
+        call=lambda k, a: k.map_fn(k.sum, a),
+        expected=rounded(f64(x).sum(axis=1), "float32"),
+        dtype="float32",
+        terms=3,
+    )
+    add(
+        "map_fn-rows",
+        "map_fn",
+        x,
+        call=lambda k, a: k.map_fn(lambda row: row * row + 1.0, a),
+        expected=rounded(f64(x) ** 2 + 1, "float32"),
+        dtype="float32",
+    )
+    add(
+        "map_fn-scalars",
+        "map_fn",
+        x[:, 0].copy(),
+        call=lambda k, a: k.map_fn(lambda v: v * 3.0, a),
+        expected=rounded(f64(x[:, 0]) * 3, "float32"),
+        dtype="float32",
+    )
+    ints = q(np.arange(5), "int32")
+    add(
+        "map_fn-dtype",
+        "map_fn",
+        ints,
+        call=lambda k, a: k.map_fn(lambda i: k.cast(i, "float32") * 0.5, a, dtype="float32"),
+        expected=rounded(np.arange(5) * 0.5, "float32"),
+        dtype="float32",
+    )
+    add(
+        "map_fn-int32",
+        "map_fn",
+        ints,
+        call=lambda k, a: k.map_fn(lambda i: i * 2, a),
+        expected=rounded(np.arange(5) * 2, "int32"),
+        dtype="int32",
+    )
+    add(
+        "map_fn-nested-elems",
+        "map_fn",
+        x,
+        y,
+        call=lambda k, a, b: k.map_fn(lambda e: k.sum(e[0] * e[1]), (a, b), dtype="float32"),
+        expected=rounded((f64(x) * f64(y)).sum(axis=1), "float32"),
+        dtype="float32",
+        terms=3,
+    )
+    add(
+        "map_fn-empty",
+        "map_fn",
+        q(np.zeros((0, 3)), "float32"),
+        call=lambda k, a: k.map_fn(k.sum, a),
+        expected=rounded(np.zeros((0,)), "float32"),
+        dtype="float32",
+    )
+    add_error(
+        "map_fn-scalar-elems",
+        "map_fn",
+        ShapeError,
+        q(2.0, "float32"),
+        call=lambda k, a: k.map_fn(k.sum, a),
+    )
+
+
+# ----------------------------------------------------------------- foldl and foldr
+
+
+def _folds() -> None:
+    x = q(np.arange(12).reshape(4, 3) * 0.5 - 2, "float32")
+    y = q(np.linspace(1, 2, 12).reshape(4, 3), "float32")
+    v = q([1.5, -0.5, 2.0, 0.25, 1.0], "float32")
+
+    def twice_plus(values: np.ndarray, reverse: bool) -> np.ndarray:
+        items = [f64(r) for r in (values[::-1] if reverse else values)]
+        acc = items[0]
+        for item in items[1:]:
+            acc = acc * 2 + item
+        return acc
+
+    for name, reverse in (("foldl", False), ("foldr", True)):
+        add(
+            f"{name}-sum",
+            name,
+            x,
+            call=lambda k, a, name=name: getattr(k, name)(lambda acc, b: acc + b, a),
+            expected=rounded(f64(x).sum(axis=0), "float32"),
+            dtype="float32",
+            terms=4,
+        )
+        add(
+            f"{name}-order",
+            name,
+            v,
+            call=lambda k, a, name=name: getattr(k, name)(lambda acc, b: acc * 2.0 + b, a),
+            expected=rounded(twice_plus(v, reverse), "float32"),
+            dtype="float32",
+            terms=5,
+        )
+        add(
+            f"{name}-initializer",
+            name,
+            x,
+            q(np.ones(3), "float32"),
+            call=lambda k, a, i, name=name: getattr(k, name)(lambda acc, b: acc * b, a, i),
+            expected=rounded(np.prod(f64(x), axis=0), "float32"),
+            dtype="float32",
+            terms=4,
+        )
+        add(
+            f"{name}-int32",
+            name,
+            q(np.arange(1, 6), "int32"),
+            call=lambda k, a, name=name: getattr(k, name)(lambda acc, b: acc * 10 + b, a),
+            expected=rounded(
+                12345 if not reverse else 54321,
+                "int32",
+            ),
+            dtype="int32",
+        )
+        add(
+            f"{name}-nested-elems",
+            name,
+            x,
+            y,
+            q(np.zeros(3), "float32"),
+            call=lambda k, a, b, i, name=name: getattr(k, name)(
+                lambda acc, e: acc + e[0] * e[1], (a, b), i
+            ),
+            expected=rounded((f64(x) * f64(y)).sum(axis=0), "float32"),
+            dtype="float32",
+            terms=4,
+        )
+        add(
+            f"{name}-one-item",
+            name,
+            x[:1].copy(),
+            call=lambda k, a, name=name: getattr(k, name)(lambda acc, b: acc + b, a),
+            expected=rounded(f64(x[0]), "float32"),
+            dtype="float32",
+        )
+        add(
+            f"{name}-empty-initializer",
+            name,
+            q(np.zeros((0, 3)), "float32"),
+            q([1.0, 2.0, 3.0], "float32"),
+            call=lambda k, a, i, name=name: getattr(k, name)(lambda acc, b: acc + b, a, i),
+            expected=rounded([1.0, 2.0, 3.0], "float32"),
+            dtype="float32",
+        )
+        add_error(
+            f"{name}-empty-no-initializer",
+            name,
+            ShapeError,
+            q(np.zeros((0, 3)), "float32"),
+            call=lambda k, a, name=name: getattr(k, name)(lambda acc, b: acc + b, a),
+        )
+        add_error(
+            f"{name}-accumulator-changes-dtype",
+            name,
+            DTypeError,
+            q(np.arange(1, 6), "int32"),
+            call=lambda k, a, name=name: getattr(k, name)(
+                lambda acc, b: k.cast(acc, "float32") + 1.0, a
+            ),
+            tags=frozenset({"loop-fixed-dtypes"}),
+        )
+    add(
+        "foldr-underflow-order",
+        "foldr",
+        q([1e-20, 1e-20, 10, 10, 10], "float32"),
+        call=lambda k, a: k.foldr(lambda acc, b: acc * b, a),
+        expected=rounded(1e-37, "float32"),
+        dtype="float32",
+        terms=5,
+    )
+
+
+def _loops() -> None:
+    _rnn()
+    _map_fn()
+    _folds()
