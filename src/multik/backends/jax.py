@@ -285,13 +285,6 @@ class JaxAdapter(Adapter):
         counts = counts[..., None] if channels_last else counts
         return total / counts.astype(total.dtype)
 
-
-def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, str, str]:
-    """lax dimension numbers: the input's and output's layout, and the kernel's (*window, then
-    ``kernel_io``: 'IO' for TensorFlow's conv kernels, 'OI' for its transposed ones)."""
-    spatial = "DHW"[3 - rank :]
-    data = f"N{spatial}C" if channels_last else f"NC{spatial}"
-    return data, spatial + kernel_io, data
     # ----------------------------------------------------------------- control primitives
 
     def _stack(self, tensors):
@@ -318,3 +311,11 @@ def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, s
         if distribution == "normal":
             return jax.random.normal(key, shape, dtype)
         return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
+
+
+def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, str, str]:
+    """lax dimension numbers: the input's and output's layout, and the kernel's (*window, then
+    ``kernel_io``: 'IO' for TensorFlow's conv kernels, 'OI' for its transposed ones)."""
+    spatial = "DHW"[3 - rank :]
+    data = f"N{spatial}C" if channels_last else f"NC{spatial}"
+    return data, spatial + kernel_io, data

@@ -382,6 +382,37 @@ class TensorFlowAdapter(Adapter):
             y = _pool(x, window, strides, pads, mode)
         return y if channels_last else tf.transpose(y, _TO_FIRST[rank])
 
+    # ----------------------------------------------------------------- control primitives
+
+    def _stack(self, tensors):
+        return tf.stack(tensors)
+
+    def _loop(self, step, carry, xs):
+        length = xs[0].shape[0]
+        # The first step runs before the loop: its results give the dtypes and shapes of the
+        # arrays the loop writes the others into.
+        carry, first = step(list(carry), [x[0] for x in xs])
+        arrays = [
+            tf.TensorArray(y.dtype, size=length, element_shape=y.shape).write(0, y) for y in first
+        ]
+
+        def body(t, carry, arrays):
+            carry, y = step(list(carry), [tf.gather(x, t) for x in xs])
+            return t + 1, carry, [array.write(t, value) for array, value in zip(arrays, y)]
+
+        _, carry, arrays = tf.while_loop(
+            lambda t, *_: t < length,
+            body,
+            (tf.constant(1), list(carry), arrays),
+            maximum_iterations=length - 1,
+        )
+        return list(carry), [array.stack() for array in arrays]
+
+    # ----------------------------------------------------------------- random primitives
+
+    def _random(self, distribution, shape, dtype, seed):
+        return _STATELESS[distribution](shape, seed=seed, dtype=dtype)
+
 
 #: Permutations between channels_first and channels_last, by spatial rank.
 _TO_LAST = {rank: (0, *range(2, rank + 2), 1) for rank in (1, 2, 3)}
@@ -446,36 +477,6 @@ def _dilated(kernel: tf.Tensor, dilation: tuple[int, ...]) -> tf.Tensor:
             spread = tf.reshape(spread, (*shape[:axis], shape[axis] * d, *shape[axis + 1 :]))
             kernel = spread[(slice(None),) * axis + (slice(0, (shape[axis] - 1) * d + 1),)]
     return kernel
-    # ----------------------------------------------------------------- control primitives
-
-    def _stack(self, tensors):
-        return tf.stack(tensors)
-
-    def _loop(self, step, carry, xs):
-        length = xs[0].shape[0]
-        # The first step runs before the loop: its results give the dtypes and shapes of the
-        # arrays the loop writes the others into.
-        carry, first = step(list(carry), [x[0] for x in xs])
-        arrays = [
-            tf.TensorArray(y.dtype, size=length, element_shape=y.shape).write(0, y) for y in first
-        ]
-
-        def body(t, carry, arrays):
-            carry, y = step(list(carry), [tf.gather(x, t) for x in xs])
-            return t + 1, carry, [array.write(t, value) for array, value in zip(arrays, y)]
-
-        _, carry, arrays = tf.while_loop(
-            lambda t, *_: t < length,
-            body,
-            (tf.constant(1), list(carry), arrays),
-            maximum_iterations=length - 1,
-        )
-        return list(carry), [array.stack() for array in arrays]
-
-    # ----------------------------------------------------------------- random primitives
-
-    def _random(self, distribution, shape, dtype, seed):
-        return _STATELESS[distribution](shape, seed=seed, dtype=dtype)
 
 
 _STATELESS = {
