@@ -168,22 +168,27 @@ def build() -> None:
 # ----------------------------------------------------------------- loops: rnn, map_fn, folds
 #
 # The step functions are written with the case's K module ``k`` (multik, or tf_keras for the
-# parity check); the expected values come from the float64 NumPy loops below.
+# parity check); the expected values come from the float64 NumPy loops below. Weights are
+# closure constants (``k.constant`` of Python lists, which torch.compile traces), not case
+# inputs, so every placeholder of a case has the batch (or, time major, the time) as its first
+# dimension.
 
 #: A simple RNN, h_t = tanh(x_t W + h_{t-1} U): batch 2, 4 time steps, 3 features, 5 units.
 _X = q(np.sin(np.arange(24).reshape(2, 4, 3) * 0.7), "float32")
 _W = q(np.cos(np.arange(15).reshape(3, 5) * 0.3) * 0.5, "float32")
 _U = q(np.sin(np.arange(25).reshape(5, 5) * 0.9 + 1) * 0.4, "float32")
 _H0 = q(np.linspace(-0.5, 0.5, 10).reshape(2, 5), "float32")
+#: The weights and initial state as Python lists, for ``k.constant`` in step functions.
+_W_VALUES, _U_VALUES, _H0_VALUES = _W.tolist(), _U.tolist(), _H0.tolist()
 _C = q(np.linspace(-0.2, 0.3, 10).reshape(2, 5), "float32")
 _MASK = np.array([[True, True, False, True], [True, False, False, True]])
 #: Terms accumulated into one output: 4 steps of 3 + 5 products.
 _RNN_TERMS = 32
 
 
-def _simple_step(k: Any, w: Any, u: Any) -> Any:
+def _simple_step(k: Any) -> Any:
     def step(x_t: Any, states: Any) -> Any:
-        h = k.tanh(k.dot(x_t, w) + k.dot(states[0], u))
+        h = k.tanh(k.dot(x_t, k.constant(_W_VALUES)) + k.dot(states[0], k.constant(_U_VALUES)))
         return h, [h]
 
     return step
@@ -228,11 +233,11 @@ def _rnn_case(case_id: str, pick: int, expected: np.ndarray, call: Any, *args: A
 
 def _rnn() -> None:
     def simple(**options: Any) -> Any:
-        return lambda k, x, w, u, h0, *m: k.rnn(
-            _simple_step(k, w, u), x, [h0], **options, **({"mask": m[0]} if m else {})
+        return lambda k, x, h0, *m: k.rnn(
+            _simple_step(k), x, [h0], **options, **({"mask": m[0]} if m else {})
         )
 
-    data = (_X, _W, _U, _H0)
+    data = (_X, _H0)
     for label, options, mask in (
         ("", {}, None),
         ("-go-backwards", {"go_backwards": True}, None),
@@ -258,15 +263,17 @@ def _rnn() -> None:
         "rnn-float-mask-outputs",
         1,
         _reference(_X, _H0, _MASK)[1],
-        lambda k, x, w, u, h0, m: k.rnn(_simple_step(k, w, u), x, [h0], mask=m),
+        lambda k, x, h0, m: k.rnn(_simple_step(k), x, [h0], mask=m),
         *data,
         float_mask,
     )
 
-    def with_constant(k: Any, x: Any, w: Any, u: Any, h0: Any, c: Any, m: Any) -> Any:
+    def with_constant(k: Any, x: Any, h0: Any, c: Any, m: Any) -> Any:
         def step(x_t: Any, states: Any) -> Any:
             h, constant = states
-            new = k.tanh(k.dot(x_t, w) + k.dot(h, u) + constant)
+            new = k.tanh(
+                k.dot(x_t, k.constant(_W_VALUES)) + k.dot(h, k.constant(_U_VALUES)) + constant
+            )
             return new, [new]
 
         return k.rnn(step, x, [h0], mask=m, constants=[c])
@@ -282,11 +289,10 @@ def _rnn() -> None:
         "rnn-time-major-outputs",
         1,
         np.swapaxes(time_major[1], 0, 1),
-        lambda k, x, w, u, h0, m: k.rnn(_simple_step(k, w, u), x, [h0], mask=m, time_major=True),
+        lambda k, x, m: k.rnn(
+            _simple_step(k), x, [k.constant(_H0_VALUES)], mask=m, time_major=True
+        ),
         q(np.swapaxes(_X, 0, 1), "float32"),
-        _W,
-        _U,
-        _H0,
         np.swapaxes(_MASK, 0, 1).copy(),
     )
     last_only = _reference(_X, _H0, _MASK)
@@ -294,9 +300,7 @@ def _rnn() -> None:
         "rnn-return-last-output-only",
         1,
         last_only[0][:, None],
-        lambda k, x, w, u, h0, m: k.rnn(
-            _simple_step(k, w, u), x, [h0], mask=m, return_all_outputs=False
-        ),
+        lambda k, x, h0, m: k.rnn(_simple_step(k), x, [h0], mask=m, return_all_outputs=False),
         *data,
         _MASK,
     )
@@ -307,8 +311,8 @@ def _rnn() -> None:
             f"rnn-input-length{label}-outputs",
             1,
             _reference(_X, _H0, by_length, backwards)[1],
-            lambda k, x, w, u, h0, n, b=backwards: k.rnn(
-                _simple_step(k, w, u), x, [h0], input_length=n, go_backwards=b
+            lambda k, x, h0, n, b=backwards: k.rnn(
+                _simple_step(k), x, [h0], input_length=n, go_backwards=b
             ),
             *data,
             lengths,
@@ -323,11 +327,11 @@ def _nested_rnn() -> None:
     count = q(np.zeros((2, 1)), "float32")
     total = q(np.zeros((2, 2)), "float32")
 
-    def call(k: Any, x: Any, second: Any, w: Any, u: Any, h0: Any, n: Any, s: Any, m: Any) -> Any:
+    def call(k: Any, x: Any, second: Any, h0: Any, n: Any, s: Any, m: Any) -> Any:
         def step(inputs: Any, states: Any) -> Any:
             x_t, extra_t = inputs
             h, (steps, summed) = states
-            new = k.tanh(k.dot(x_t, w) + k.dot(h, u))
+            new = k.tanh(k.dot(x_t, k.constant(_W_VALUES)) + k.dot(h, k.constant(_U_VALUES)))
             return [new, extra_t * 2.0], [new, [steps + 1.0, summed + extra_t]]
 
         last, outputs, states = k.rnn(step, (x, second), [h0, [n, s]], mask=m)
@@ -341,7 +345,7 @@ def _nested_rnn() -> None:
     for t in range(4):
         previous = np.where(keep[:, t], f64(x2[:, t]) * 2, previous)
         doubled.append(previous)
-    args = (_X, x2, _W, _U, _H0, count, total, _MASK)
+    args = (_X, x2, _H0, count, total, _MASK)
     cases = (
         ("rnn-nested-last-first", lambda r: r[0][0], expected[0]),
         ("rnn-nested-outputs-second", lambda r: r[1][1], np.stack(doubled, axis=1)),
@@ -360,14 +364,13 @@ def _nested_rnn() -> None:
             terms=_RNN_TERMS,
         )
 
-    def no_states(k: Any, x: Any, w: Any) -> Any:
-        return k.rnn(lambda x_t, states: (k.dot(x_t, w), []), x, [])[1]
+    def no_states(k: Any, x: Any) -> Any:
+        return k.rnn(lambda x_t, states: (k.dot(x_t, k.constant(_W_VALUES)), []), x, [])[1]
 
     add(
         "rnn-no-states-outputs",
         "rnn",
         _X,
-        _W,
         call=no_states,
         expected=rounded(np.einsum("btf,fu->btu", f64(_X), f64(_W)), "float32"),
         dtype="float32",
@@ -376,26 +379,24 @@ def _nested_rnn() -> None:
 
 
 def _rnn_errors() -> None:
-    def simple(k: Any, x: Any, w: Any, u: Any, h0: Any) -> Any:
-        return k.rnn(_simple_step(k, w, u), x, [h0])[1]
+    def simple(k: Any, x: Any, h0: Any) -> Any:
+        return k.rnn(_simple_step(k), x, [h0])[1]
 
-    add_error("rnn-rank-2-input", "rnn", ShapeError, _X[:, 0], _W, _U, _H0, call=simple)
+    add_error("rnn-rank-2-input", "rnn", ShapeError, _X[:, 0], _H0, call=simple)
 
     def reshaped(k: Any, x: Any, h0: Any) -> Any:
         return k.rnn(lambda x_t, s: (x_t, [k.reshape(s[0], (5, 2))]), x, [h0])[1]
 
     add_error("rnn-state-changes-shape", "rnn", ShapeError, _X, _H0, call=reshaped)
 
-    def bad_mask(k: Any, x: Any, w: Any, u: Any, h0: Any, m: Any) -> Any:
-        return k.rnn(_simple_step(k, w, u), x, [h0], mask=m)[1]
+    def bad_mask(k: Any, x: Any, h0: Any, m: Any) -> Any:
+        return k.rnn(_simple_step(k), x, [h0], mask=m)[1]
 
     add_error(
         "rnn-mask-wrong-time",
         "rnn",
         ShapeError,
         _X,
-        _W,
-        _U,
         _H0,
         _MASK[:, :3].copy(),
         call=bad_mask,
@@ -479,6 +480,12 @@ def _map_fn() -> None:
 
 # ----------------------------------------------------------------- foldl and foldr
 
+#: Initializers, closure constants (Python lists, which torch.compile traces): a placeholder of
+#: the batch-none inference variant would lose their length, which must match the items'.
+_ONES = [1.0, 1.0, 1.0]
+_ZEROS = [0.0, 0.0, 0.0]
+_COUNTS = [1.0, 2.0, 3.0]
+
 
 def _folds() -> None:
     x = q(np.arange(12).reshape(4, 3) * 0.5 - 2, "float32")
@@ -515,8 +522,9 @@ def _folds() -> None:
             f"{name}-initializer",
             name,
             x,
-            q(np.ones(3), "float32"),
-            call=lambda k, a, i, name=name: getattr(k, name)(lambda acc, b: acc * b, a, i),
+            call=lambda k, a, name=name: getattr(k, name)(
+                lambda acc, b: acc * b, a, k.constant(_ONES)
+            ),
             expected=rounded(np.prod(f64(x), axis=0), "float32"),
             dtype="float32",
             terms=4,
@@ -537,9 +545,8 @@ def _folds() -> None:
             name,
             x,
             y,
-            q(np.zeros(3), "float32"),
-            call=lambda k, a, b, i, name=name: getattr(k, name)(
-                lambda acc, e: acc + e[0] * e[1], (a, b), i
+            call=lambda k, a, b, name=name: getattr(k, name)(
+                lambda acc, e: acc + e[0] * e[1], (a, b), k.constant(_ZEROS)
             ),
             expected=rounded((f64(x) * f64(y)).sum(axis=0), "float32"),
             dtype="float32",
@@ -557,8 +564,9 @@ def _folds() -> None:
             f"{name}-empty-initializer",
             name,
             q(np.zeros((0, 3)), "float32"),
-            q([1.0, 2.0, 3.0], "float32"),
-            call=lambda k, a, i, name=name: getattr(k, name)(lambda acc, b: acc + b, a, i),
+            call=lambda k, a, name=name: getattr(k, name)(
+                lambda acc, b: acc + b, a, k.constant(_COUNTS)
+            ),
             expected=rounded([1.0, 2.0, 3.0], "float32"),
             dtype="float32",
         )
