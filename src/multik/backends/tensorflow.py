@@ -250,11 +250,13 @@ class TensorFlowAdapter(Adapter):
     def _softmax(self, x, axes):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
-        # TF eager gives [nan, 0, 0] for a row holding +inf: adding peak - peak (NaN exactly
-        # when the row's maximum is +-inf or NaN, else 0) makes such rows NaN. Under XLA, whose
-        # maximum drops NaN, tf.nn.softmax already gives NaN rows for NaN inputs.
+        # TF eager gives [nan, 0, 0] for a row holding +inf: rows whose maximum is +-inf or NaN
+        # are made NaN. Under XLA, whose maximum drops NaN, tf.nn.softmax already gives NaN rows
+        # for NaN inputs. A where, not softmax + (peak - peak): in a graph Grappler turns that
+        # plus a constant c into softmax + ((peak + c) - peak), which loses a small c (1e-7).
         peak = tf.reduce_max(x, axis=axes[0], keepdims=True)
-        return tf.nn.softmax(x, axis=axes[0]) + (peak - peak)
+        nan = tf.constant(np.nan, x.dtype)
+        return tf.where(tf.math.is_finite(peak), tf.nn.softmax(x, axis=axes[0]), nan)
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
