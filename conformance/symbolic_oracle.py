@@ -208,6 +208,20 @@ GRADIENT_CASES: tuple[GradientCase, ...] = (
         lambda k, t: k.sum(k.square(t["x"] * t["w"])),
     ),
     GradientCase(
+        "ctc-batch-cost-of-softmax",
+        {
+            "x": _normal(38, 3, 5, 3),
+            "labels": np.array([[0, 1], [2, 2], [1, -1]], dtype=np.int32),
+            "input_length": np.array([[5], [4], [3]], dtype=np.int32),
+            "label_length": np.array([[2], [2], [1]], dtype=np.int32),
+        },
+        {"w": _normal(39, 3, 4)},
+        ("w",),
+        lambda k, t: k.ctc_batch_cost(
+            t["labels"], k.softmax(k.dot(t["x"], t["w"])), t["input_length"], t["label_length"]
+        ),
+    ),
+    GradientCase(
         "stop-gradient-only-path",
         {"x": _normal(35, 4, 3)},
         {"w": _normal(36, 3), "v": _normal(37, 3)},

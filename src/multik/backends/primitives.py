@@ -256,3 +256,24 @@ class Primitives(abc.ABC):
 
     def _as(self, x: Tensor, dtype: str) -> Tensor:
         return x if self._dtype(x) == dtype else self._cast(x, dtype)
+
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _host_call(
+        self,
+        what: str,
+        fn: Callable[..., tuple[np.ndarray, ...]],
+        args: list[Tensor],
+        results: list[tuple[tuple[int, ...], str]],
+    ) -> tuple[Tensor, ...]:
+        """``fn``, a NumPy function, on the values of the tensors ``args``: it returns NumPy
+        arrays of the (shape, dtype) of ``results``, given back as tensors. ``what`` names the
+        K function for the error raised while a compiler traces, where the values do not exist
+        (JAX calls back to the host from compiled code instead)."""
+        if not all(self._is_concrete(a) for a in args):
+            raise UnsupportedError(
+                f"{what} runs on the host (in NumPy) and needs the values of its inputs, which "
+                f"do not exist while {self.name} compiles; call it outside the compiled function"
+            )
+        outputs = fn(*(self._to_numpy(a) for a in args))
+        return tuple(self._from_numpy(np.asarray(o)) for o in outputs)
