@@ -31,8 +31,6 @@ class Primitives(abc.ABC):
     name: ClassVar[str]
     #: Classes of the framework's own tensors (and variables), accepted without conversion.
     native_types: ClassVar[tuple[type, ...]]
-    #: Whether the framework differentiates automatically (K.gradients).
-    has_autodiff: ClassVar[bool] = True
     #: Whether the framework records operations for autodiff as they run (torch): gradients
     #: are then read from the recorded forward pass (``_watched``, ``_recording``,
     #: ``_recorded_gradients``) instead of computing the loss again.
@@ -93,6 +91,10 @@ class Primitives(abc.ABC):
         a Variable's storage, which a multik result never does (frameworks with immutable
         tensors need nothing)."""
         return result
+
+    def _require_autodiff(self) -> None:
+        """Raise UnsupportedError, saying what to install, if K.gradients cannot work here."""
+        return None
 
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""
