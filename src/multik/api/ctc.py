@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from multik.backends.formulas.ctc import SparseLabels
+from multik.backends.formulas.ctc import SHAPES_ONLY, SparseLabels
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput, UnsupportedError
 from multik.symbolic import call as _symbolic
@@ -74,9 +74,13 @@ def ctc_decode(
         )
     except SymbolicInput:
         args = (y_pred, input_length, greedy, beam_width, top_paths, merge_repeated)
-        paths = 1 if greedy else top_paths
-        decoded = [_symbolic(_decoded_path, index, *args) for index in range(paths)]
-        return decoded, _symbolic(_decoded_log_prob, *args)
+        token = SHAPES_ONLY.set(True)  # the nodes' shapes come from the arguments alone
+        try:
+            paths = 1 if greedy else top_paths
+            decoded = [_symbolic(_decoded_path, index, *args) for index in range(paths)]
+            return decoded, _symbolic(_decoded_log_prob, *args)
+        finally:
+            SHAPES_ONLY.reset(token)
 
 
 def _decoded_path(index: int, *args: Any) -> Tensor:

@@ -26,7 +26,7 @@ import numpy as np
 
 from multik.errors import InvalidArgumentError
 
-__all__ = ["beam_search", "greedy"]
+__all__ = ["beam_search", "greedy", "reachable", "too_few_paths"]
 
 _LOG_ZERO = -math.inf
 
@@ -68,6 +68,29 @@ def beam_search(
             paths[rank].append(sequence)
             scores[row, rank] = score
     return (*(_dense(p, steps) for p in paths), scores.astype(logits.dtype))
+
+
+def too_few_paths(found: int, top_paths: int) -> InvalidArgumentError:
+    """The error for a beam search that holds fewer label sequences than ``top_paths``."""
+    return InvalidArgumentError(
+        f"the beam search holds {found} label sequence(s), fewer than top_paths={top_paths} "
+        "(an input sequence too short for that many); give a smaller top_paths"
+    )
+
+
+def reachable(classes: int, steps: int, limit: int) -> int:
+    """How many label sequences a beam search can hold after ``steps`` steps over ``classes``
+    classes (the last is the blank), counted up to ``limit``: those of n labels with r equal
+    neighbours, which need n + r steps (a blank between equal labels). With finite logits a
+    beam of width w holds min(w, this many) sequences."""
+    labels = classes - 1
+    count = 1  # the empty sequence
+    for n in range(1, steps + 1):
+        for repeats in range(min(n - 1, steps - n) + 1):
+            count += labels * math.comb(n - 1, repeats) * (labels - 1) ** (n - 1 - repeats)
+            if count >= limit:
+                return limit
+    return count
 
 
 def _log_add(a: float, b: float) -> float:
@@ -112,7 +135,13 @@ class _Prefix:
         return self.total != _LOG_ZERO
 
     def reset(self) -> None:
+        """Prune the prefix: out of the beam."""
         self.total = self.blank = self.labelled = _LOG_ZERO
+
+    def forget(self) -> None:
+        """Prune the prefix and its previous step's values (it is then not extended)."""
+        self.reset()
+        self.old_total = self.old_blank = self.old_labelled = _LOG_ZERO
 
     def child(self, label: int) -> _Prefix:
         node = self.children.get(label)
@@ -209,8 +238,7 @@ class _BeamSearch:
                 elif child is not None:
                     # A pruned prefix that cannot come back forgets its last step too: it is
                     # not extended further in this step (TensorFlow's rule).
-                    child.reset()
-                    child.old_total = child.old_blank = child.old_labelled = _LOG_ZERO
+                    child.forget()
 
     def top_paths(self, count: int, merge_repeated: bool) -> Iterator[tuple[list[int], float]]:
         """The ``count`` best label sequences and their scores, best first."""
@@ -220,10 +248,6 @@ class _BeamSearch:
                 f"{self.width}); give top_paths <= beam_width"
             )
         if count > len(self.beam):
-            raise InvalidArgumentError(
-                f"the beam search found {len(self.beam)} label sequence(s), fewer than "
-                f"top_paths={count} (an input sequence too short for that many); give a "
-                "smaller top_paths"
-            )
+            raise too_few_paths(len(self.beam), count)
         for prefix in itertools.islice(self._sorted(), count):
             yield prefix.sequence(merge_repeated), prefix.total

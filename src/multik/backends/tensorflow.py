@@ -260,3 +260,33 @@ class TensorFlowAdapter(Adapter):
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
+
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _host_call(self, what, fn, args, results):
+        if all(self._is_concrete(a) for a in args):
+            return super()._host_call(what, fn, args, results)
+        dtypes_out = [tf.as_dtype(dtype) for _, dtype in results]
+        outputs = tf.numpy_function(lambda *v: tuple(fn(*v)), args, dtypes_out, stateful=False)
+        return tuple(tf.ensure_shape(o, shape) for o, (shape, _) in zip(outputs, results))
+
+    def _ctc_decode(self, logits, lengths, greedy, beam_width, top_paths, merge_repeated):
+        # TensorFlow's own decoders, which the host ports reproduce; but its beam search keeps
+        # float32 intermediates, so float64 beams take the port.
+        if not greedy and logits.dtype == tf.float64:
+            return super()._ctc_decode(
+                logits, lengths, greedy, beam_width, top_paths, merge_repeated
+            )
+        batch, steps, _ = logits.shape
+        inputs = tf.transpose(logits, (1, 0, 2))
+        if greedy:
+            decoded, log_prob = tf.nn.ctc_greedy_decoder(inputs, lengths)
+        else:
+            decoded, log_prob = tf.compat.v1.nn.ctc_beam_search_decoder(
+                inputs, lengths, beam_width, top_paths, merge_repeated
+            )
+        dense = [
+            tf.sparse.to_dense(tf.SparseTensor(d.indices, d.values, (batch, steps)), -1)
+            for d in decoded
+        ]
+        return dense, log_prob

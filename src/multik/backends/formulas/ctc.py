@@ -8,6 +8,7 @@ TensorFlow's decoders: natively on tensorflow, elsewhere the NumPy versions of
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from typing import NamedTuple
 
@@ -20,7 +21,14 @@ from multik.backends.conversion import Conversion, Tensor
 from multik.backends.xp import Term
 from multik.errors import InvalidArgumentError, ShapeError, UnsupportedError
 
-__all__ = ["CTCFormulas", "SparseLabels"]
+__all__ = ["SHAPES_ONLY", "CTCFormulas", "SparseLabels"]
+
+#: True while the static shapes of a symbolic ``K.ctc_decode`` are inferred: they do not
+#: depend on the values, so nothing is checked or decoded (the probe values are zeros, whose
+#: beams would hold too few paths).
+SHAPES_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "multik_ctc_shapes_only", default=False
+)
 
 
 class SparseLabels(NamedTuple):
@@ -185,8 +193,10 @@ class CTCFormulas(Conversion):
         dtype = self._dtype(log_p)
         blank = int32(classes - 1)
         s = np.arange(2 * self._shape(labels)[1] + 1, dtype=np.int32)
-        # The extended labels (batch, positions): blank, l1, blank, l2, ..., blank.
-        picked = xp.take(labels, xp.asarray(np.maximum(s - 1, 0) // 2), 1)
+        # The extended labels (batch, positions): blank, l1, blank, l2, ..., blank (a column
+        # padded on keeps the take in range when there are no labels).
+        padded = self._pad(labels, ((0, 0), (0, 1)))
+        picked = xp.take(padded, xp.asarray(np.maximum(s - 1, 0) // 2), 1)
         in_range = xp.logical_and(picked >= int32(0), picked < blank)
         extended = xp.where(xp.logical_and(xp.asarray(s % 2 == 1), in_range), picked, blank)
         # Their log-probabilities at each step, time first (time, batch, positions).
@@ -262,7 +272,7 @@ class CTCFormulas(Conversion):
         merge_repeated: bool = True,
     ) -> tuple[list[Tensor], Tensor]:
         logits, result = self._ctc_logits(y_pred)
-        batch, steps, _ = self._shape(logits)
+        batch, steps, classes = self._shape(logits)
         if batch == 0 or steps == 0:
             raise ShapeError(f"y_pred must not be empty, got shape {self._shape(logits)}")
         paths = 1
@@ -275,11 +285,20 @@ class CTCFormulas(Conversion):
                     f"{beam_width}); give top_paths <= beam_width"
                 )
         lengths = self._ctc_lengths(input_length, batch, ((batch,),), "input_length")
-        if self._is_concrete(lengths) and self._to_numpy(lengths).max() > steps:
-            raise InvalidArgumentError(
-                f"input_length must be at most {steps} (the time steps of y_pred), got "
-                f"{self._to_numpy(lengths).max()}"
-            )
+        if SHAPES_ONLY.get():
+            decoded = [self._full((batch, steps), -1, "int64") for _ in range(paths)]
+            return decoded, self._full((batch, paths), 0, result)
+        if self._is_concrete(lengths):
+            read = self._to_numpy(lengths)
+            if read.max() > steps:
+                raise InvalidArgumentError(
+                    f"input_length must be at most {steps} (the time steps of y_pred), got "
+                    f"{read.max()}"
+                )
+            # The shortest entry holds the fewest sequences (a negative length reads no step).
+            found = _ctc_decoders.reachable(classes, max(int(read.min()), 0), paths)
+            if not greedy and found < paths:
+                raise _ctc_decoders.too_few_paths(found, paths)
         decoded, log_prob = self._ctc_decode(
             logits, lengths, greedy, beam_width, paths, bool(merge_repeated)
         )

@@ -43,7 +43,9 @@ def _labellings(log_p: np.ndarray, steps: int) -> dict[tuple[int, ...], float]:
     return found
 
 
-def _ctc_loss(y_true: Any, y_pred: np.ndarray, input_length: Any, label_length: Any) -> np.ndarray:
+def brute_force_loss(
+    y_true: Any, y_pred: np.ndarray, input_length: Any, label_length: Any
+) -> np.ndarray:
     """tf_keras's CTC loss (batch, 1) in float64: -log of the probability of each entry's label
     under the softmax of log(y_pred + epsilon); +inf where no path gives it."""
     logits = np.log(f64(y_pred) + EPSILON)
@@ -136,7 +138,7 @@ def _batch_cost() -> None:
             y,
             input_length,
             label_length,
-            expected=rounded(_ctc_loss(labels, y, input_length, label_length), dtype),
+            expected=rounded(brute_force_loss(labels, y, input_length, label_length), dtype),
             dtype=dtype,
             terms=5,
             tags=frozenset({"ctc-float64"} if dtype == "float64" else ()),
@@ -154,7 +156,7 @@ def _batch_cost() -> None:
             y,
             steps,
             lengths,
-            expected=rounded(_ctc_loss(two, y, steps, lengths), "float32"),
+            expected=rounded(brute_force_loss(two, y, steps, lengths), "float32"),
             dtype="float32",
             terms=4,
         )
@@ -166,7 +168,7 @@ def _batch_cost() -> None:
         y,
         q([[4], [4]], "int32"),
         q([[5], [2]], "int32"),
-        expected=rounded(_ctc_loss(two, y, [[4], [4]], [[2], [2]]), "float32"),
+        expected=rounded(brute_force_loss(two, y, [[4], [4]], [[2], [2]]), "float32"),
         dtype="float32",
         terms=4,
     )
@@ -186,7 +188,7 @@ def _batch_cost() -> None:
             labels, k.softmax(logits), *lengths
         ),
         expected=rounded(
-            _ctc_loss(label, e / e.sum(axis=-1, keepdims=True), steps, length), "float32"
+            brute_force_loss(label, e / e.sum(axis=-1, keepdims=True), steps, length), "float32"
         ),
         dtype="float32",
         terms=3,
@@ -219,7 +221,7 @@ def _keras_reference() -> None:
         "float32",
     )
     steps, lengths = q([[5], [5]], "int32"), q([[5], [4]], "int32")
-    expected = _ctc_loss(labels, y, steps, lengths)
+    expected = brute_force_loss(labels, y, steps, lengths)
     assert np.allclose(expected[:, 0], [3.34211, 5.42262], atol=1e-5)
     add(
         "ctc_batch_cost-keras-2.3.1-reference",
@@ -248,7 +250,7 @@ def _lengths_tf_keras_refuses(y: np.ndarray) -> None:
         y,
         steps,
         lengths,
-        expected=rounded(_ctc_loss(two, y, steps, lengths), "float32"),
+        expected=rounded(brute_force_loss(two, y, steps, lengths), "float32"),
         dtype="float32",
         terms=4,
         tags=tags,
