@@ -8,7 +8,7 @@ softmax(h @ W2 + b2) (32, 10)):
 - ``forward``: ``K.function([x], [h, probs])`` against the framework's own code: a ``jax.jit``
   function (jax), a ``tf.function`` (tensorflow), plain torch under ``torch.no_grad`` (torch),
   plain NumPy (numpy).
-- ``train step`` (not on numpy, which has no gradients): the loss mean(square(h @ W2 + b2 - y)),
+- ``train step`` (not on numpy: no raw NumPy autodiff): the loss mean(square(h @ W2 + b2 - y)),
   its gradients with respect to the four Variables and SGD updates (learning rate 0.1), as
   ``K.function([x, y], [loss], updates=[(v, v - 0.1 * g), ...])`` against a ``jax.jit`` step
   returning new parameters, a ``tf.function`` with ``tf.GradientTape`` and ``assign_sub``, and
@@ -383,7 +383,7 @@ def report(
         "",
         "- **forward**: `K.function([x], [h, probs])`; raw: a `jax.jit` function (jax), a "
         "`tf.function` (tensorflow), torch under `torch.no_grad()`, plain NumPy (numpy).",
-        "- **train step** (not on numpy, which has no gradients): loss = mean(square(h·W2 + b2 "
+        "- **train step** (not on numpy: no raw NumPy autodiff): loss = mean(square(h·W2 + b2 "
         f"- y)) with y (32, 10), its gradients with respect to W1, b1, W2, b2 and SGD updates "
         f"(learning rate {LEARNING_RATE}): `K.function([x, y], [loss], updates=[(v, v - "
         f"{LEARNING_RATE} * g), ...])`; raw: a `jax.jit` step returning new parameters (kept in "

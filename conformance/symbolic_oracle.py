@@ -11,6 +11,7 @@ gives None). ``legacy_results`` runs it once for every case and caches the answe
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -62,6 +63,12 @@ def symbolic_args(case: Case, variant: str, k: Any) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- gradient cases
+
+
+def autodiff_backends(backends: list[str]) -> list[str]:
+    """The backends of ``backends`` where K.gradients works here: the numpy backend needs the
+    optional autograd package (absent from the NumPy-only CI job)."""
+    return [b for b in backends if b != "numpy" or importlib.util.find_spec("autograd")]
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,20 @@ GRADIENT_CASES: tuple[GradientCase, ...] = (
         {"w": _normal(33, 3), "unused": _normal(34, 3)},
         ("w", "unused"),
         lambda k, t: k.sum(k.square(t["x"] * t["w"])),
+    ),
+    GradientCase(
+        "ctc-batch-cost-of-softmax",
+        {
+            "x": _normal(38, 3, 5, 3),
+            "labels": np.array([[0, 1], [2, 2], [1, -1]], dtype=np.int32),
+            "input_length": np.array([[5], [4], [3]], dtype=np.int32),
+            "label_length": np.array([[2], [2], [1]], dtype=np.int32),
+        },
+        {"w": _normal(39, 3, 4)},
+        ("w",),
+        lambda k, t: k.ctc_batch_cost(
+            t["labels"], k.softmax(k.dot(t["x"], t["w"])), t["input_length"], t["label_length"]
+        ),
     ),
     GradientCase(
         "stop-gradient-only-path",

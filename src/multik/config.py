@@ -303,6 +303,17 @@ def use_backend(name: str) -> Iterator[str]:
         _context.reset(token)
 
 
+@contextlib.contextmanager
+def use_adapter(adapter: Adapter) -> Iterator[None]:
+    """Make ``adapter`` the active one inside a ``with`` block, in this thread or asyncio task
+    only (the numpy backend runs a loss on its autograd tracer to differentiate it)."""
+    token = _context.set(adapter)
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
 def reload() -> None:
     """Forget what was read from the environment and the config file, and what was set.
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from multik import config, dtypes
 from multik.backends.formulas.state import format_printed
-from multik.errors import DTypeError, InvalidArgumentError, ShapeError, UnsupportedError
+from multik.errors import DTypeError, InvalidArgumentError, ShapeError
 from multik.symbolic import SymbolicTensor, check_backend, node, substitute, unique_name
 from multik.variable import Variable
 
@@ -177,12 +177,14 @@ class _Evaluation:
         base_memo = {k: v for k, v in self.memo.items() if k not in group.dependent}
 
         def loss_of(*values: Any) -> Any:
+            # The active adapter: the numpy backend runs the loss on its autograd tracer.
+            adapter = config.active_adapter()
             memo, variables = dict(base_memo), dict(self.variables)
             for wrt, value in zip(group.wrt, values):
                 (variables if isinstance(wrt, Variable) else memo)[id(wrt)] = value
-            inner = _Evaluation(self.adapter, memo, variables, nested=True)
+            inner = _Evaluation(adapter, memo, variables, nested=True)
             inner.run(group.order)
-            return self.adapter.tensor(memo[id(group.loss)])
+            return adapter.tensor(memo[id(group.loss)])
 
         values = self.adapter._gradients(loss_of, wrt_values, self.nested)
         self._gradients[id(group)] = values
@@ -460,11 +462,7 @@ def gradients(loss: Any, variables: Any) -> list[SymbolicTensor | None]:
     """Symbolic gradients of the sum of ``loss`` with respect to each of ``variables``; None
     where the loss does not depend on one (as tf_keras)."""
     adapter = config.active_adapter()
-    if not adapter.has_autodiff:
-        raise UnsupportedError(
-            "K.gradients needs automatic differentiation, which the numpy backend does not "
-            "have; use the tensorflow, torch or jax backend"
-        )
+    adapter._require_autodiff()
     if not isinstance(loss, SymbolicTensor):
         raise InvalidArgumentError(
             "K.gradients needs a symbolic loss, built from K.placeholder inputs; this loss was "

@@ -2,7 +2,8 @@
 offered across Keras 2.2.4, 2.3.1 and tf_keras 2.21, which multik aims to cover.
 
 Each entry gives its family, its signature (tf_keras 2.21's where tf_keras exports the
-function, else Keras 2.3.1's) and the rule that is easy to get wrong. This is data only: what
+function, else Keras 2.3.1's; with Keras 2.3.1's parameters that tf_keras dropped, as
+ctc_decode's merge_repeated) and the rule that is easy to get wrong. This is data only: what
 multik implements is read from ``multik.backend`` itself (see ``multik.coverage``).
 """
 
@@ -670,9 +671,10 @@ LEGACY_API: tuple[LegacyFunction, ...] = (
     _f(
         "ctc_decode",
         "O",
-        "(y_pred, input_length, greedy=True, beam_width=100, top_paths=1)",
+        "(y_pred, input_length, greedy=True, beam_width=100, top_paths=1, merge_repeated=True)",
         "Returns (decoded paths padded with -1, log probabilities); tf_keras pads to the number "
-        "of time steps.",
+        "of time steps. merge_repeated is Keras 2.3.1's (default False there); tf_keras always "
+        "merges.",
     ),
 )
 

@@ -312,6 +312,23 @@ class JaxAdapter(Adapter):
             return jax.random.normal(key, shape, dtype)
         return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
 
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _host_call(self, what, fn, args, results):
+        if all(self._is_concrete(a) for a in args):
+            return super()._host_call(what, fn, args, results)
+        for _, dtype in results:
+            _refuse_64bit(dtype)
+        specs = tuple(
+            jax.ShapeDtypeStruct(shape, dtypes.numpy_dtype(dtype)) for shape, dtype in results
+        )
+        return jax.pure_callback(
+            lambda *values: tuple(fn(*(np.asarray(v) for v in values))),
+            specs,
+            *args,
+            vmap_method="sequential",
+        )
+
 
 def _conv_layout(rank: int, channels_last: bool, kernel_io: str) -> tuple[str, str, str]:
     """lax dimension numbers: the input's and output's layout, and the kernel's (*window, then

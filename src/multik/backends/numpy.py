@@ -1,7 +1,9 @@
-"""The NumPy adapter: the primitives of ``Adapter`` on NumPy arrays (no autodiff, no compiler)."""
+"""The NumPy adapter: the primitives of ``Adapter`` on NumPy arrays (no compiler; gradients with
+the optional autograd package, in ``multik.backends.numpy_autodiff``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
@@ -96,7 +98,6 @@ class NumpyAdapter(Adapter):
 
     name = "numpy"
     native_types = (np.ndarray,)
-    has_autodiff = False
 
     def devices(self):
         return ["cpu"]
@@ -202,11 +203,18 @@ class NumpyAdapter(Adapter):
     def _stop_gradient(self, x):
         return x
 
+    def _require_autodiff(self):
+        if importlib.util.find_spec("autograd") is None:
+            raise UnsupportedError(
+                "K.gradients on the numpy backend needs the autograd package, which is not "
+                'installed: pip install "multik[autodiff]" (or use the tensorflow, torch or '
+                "jax backend)"
+            )
+
     def _gradients(self, fn, values, nested):
-        raise UnsupportedError(
-            "the numpy backend has no automatic differentiation; use the tensorflow, torch or "
-            "jax backend for gradients"
-        )
+        from multik.backends.numpy_autodiff import gradients  # autograd, imported when needed
+
+        return gradients(fn, values, nested)
 
     def _compile(self, fn):
         return fn

@@ -42,8 +42,6 @@ class Primitives(abc.ABC):
     name: ClassVar[str]
     #: Classes of the framework's own tensors (and variables), accepted without conversion.
     native_types: ClassVar[tuple[type, ...]]
-    #: Whether the framework differentiates automatically (K.gradients).
-    has_autodiff: ClassVar[bool] = True
     #: Whether the framework records operations for autodiff as they run (torch): gradients
     #: are then read from the recorded forward pass (``_watched``, ``_recording``,
     #: ``_recorded_gradients``) instead of computing the loss again.
@@ -109,6 +107,10 @@ class Primitives(abc.ABC):
         a Variable's storage, which a multik result never does (frameworks with immutable
         tensors need nothing)."""
         return result
+
+    def _require_autodiff(self) -> None:
+        """Raise UnsupportedError, saying what to install, if K.gradients cannot work here."""
+        return None
 
     def _check_dtype_supported(self, name: str) -> None:
         """Raise DTypeError if this backend cannot hold ``name`` right now (JAX without x64)."""
@@ -527,3 +529,24 @@ class Primitives(abc.ABC):
         ``distribution`` is 'uniform' (in [0, 1), never 1 after rounding to ``dtype``),
         'normal' (standard) or 'truncated_normal' (standard, redrawn beyond 2 standard
         deviations, so in [-2, 2])."""
+
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _host_call(
+        self,
+        what: str,
+        fn: Callable[..., tuple[np.ndarray, ...]],
+        args: list[Tensor],
+        results: list[tuple[tuple[int, ...], str]],
+    ) -> tuple[Tensor, ...]:
+        """``fn``, a NumPy function, on the values of the tensors ``args``: it returns NumPy
+        arrays of the (shape, dtype) of ``results``, given back as tensors. ``what`` names the
+        K function for the error raised while a compiler traces, where the values do not exist
+        (JAX calls back to the host from compiled code instead)."""
+        if not all(self._is_concrete(a) for a in args):
+            raise UnsupportedError(
+                f"{what} runs on the host (in NumPy) and needs the values of its inputs, which "
+                f"do not exist while {self.name} compiles; call it outside the compiled function"
+            )
+        outputs = fn(*(self._to_numpy(a) for a in args))
+        return tuple(self._from_numpy(np.asarray(o)) for o in outputs)

@@ -259,11 +259,13 @@ class TensorFlowAdapter(Adapter):
     def _softmax(self, x, axes):
         if axes is None or len(axes) != 1:
             return super()._softmax(x, axes)
-        # TF eager gives [nan, 0, 0] for a row holding +inf: adding peak - peak (NaN exactly
-        # when the row's maximum is +-inf or NaN, else 0) makes such rows NaN. Under XLA, whose
-        # maximum drops NaN, tf.nn.softmax already gives NaN rows for NaN inputs.
+        # TF eager gives [nan, 0, 0] for a row holding +inf: rows whose maximum is +-inf or NaN
+        # are made NaN. Under XLA, whose maximum drops NaN, tf.nn.softmax already gives NaN rows
+        # for NaN inputs. A where, not softmax + (peak - peak): in a graph Grappler turns that
+        # plus a constant c into softmax + ((peak + c) - peak), which loses a small c (1e-7).
         peak = tf.reduce_max(x, axis=axes[0], keepdims=True)
-        return tf.nn.softmax(x, axis=axes[0]) + (peak - peak)
+        nan = tf.constant(np.nan, x.dtype)
+        return tf.where(tf.math.is_finite(peak), tf.nn.softmax(x, axis=axes[0]), nan)
 
     def _one_hot(self, indices, classes):
         return tf.one_hot(indices, classes, dtype=tf.float32)
@@ -412,6 +414,36 @@ class TensorFlowAdapter(Adapter):
 
     def _random(self, distribution, shape, dtype, seed):
         return _STATELESS[distribution](shape, seed=seed, dtype=dtype)
+
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _host_call(self, what, fn, args, results):
+        if all(self._is_concrete(a) for a in args):
+            return super()._host_call(what, fn, args, results)
+        dtypes_out = [tf.as_dtype(dtype) for _, dtype in results]
+        outputs = tf.numpy_function(lambda *v: tuple(fn(*v)), args, dtypes_out, stateful=False)
+        return tuple(tf.ensure_shape(o, shape) for o, (shape, _) in zip(outputs, results))
+
+    def _ctc_decode(self, logits, lengths, greedy, beam_width, top_paths, merge_repeated):
+        # TensorFlow's own decoders, which the host ports reproduce; but its beam search keeps
+        # float32 intermediates, so float64 beams take the port.
+        if not greedy and logits.dtype == tf.float64:
+            return super()._ctc_decode(
+                logits, lengths, greedy, beam_width, top_paths, merge_repeated
+            )
+        batch, steps, _ = logits.shape
+        inputs = tf.transpose(logits, (1, 0, 2))
+        if greedy:
+            decoded, log_prob = tf.nn.ctc_greedy_decoder(inputs, lengths)
+        else:
+            decoded, log_prob = tf.compat.v1.nn.ctc_beam_search_decoder(
+                inputs, lengths, beam_width, top_paths, merge_repeated
+            )
+        dense = [
+            tf.sparse.to_dense(tf.SparseTensor(d.indices, d.values, (batch, steps)), -1)
+            for d in decoded
+        ]
+        return dense, log_prob
 
 
 #: Permutations between channels_first and channels_last, by spatial rank.

@@ -396,6 +396,33 @@ class TorchAdapter(Adapter):
             values = torch.clamp(np.sqrt(2) * torch.erfinv(2 * u - 1), -2, 2)
         return torch.reshape(values, shape).to(_TORCH_DTYPES[dtype])
 
+    # ----------------------------------------------------------------- ctc primitives
+
+    def _ctc_negative_log_likelihood(self, log_p, labels, input_length, label_length):
+        # torch's CTC kernel gives the shared recursion's losses, but NaN gradients where a
+        # label cannot fit its input (+inf); those are computed with zero_infinity (loss 0,
+        # gradient 0) and set back to +inf, so their gradients are 0, as the shared formula's.
+        if log_p.numel() == 0 or torch.compiler.is_compiling():
+            # The kernel refuses empty inputs, and torch.compile cannot trace it (its output
+            # shape is dynamic): the shared recursion then.
+            return super()._ctc_negative_log_likelihood(log_p, labels, input_length, label_length)
+        blank = log_p.shape[2] - 1
+        positions = torch.arange(labels.shape[1], device=labels.device)
+        read = positions < label_length[:, None]
+        targets = torch.where(read & (labels >= 0) & (labels < blank), labels, 0)
+        repeats = torch.sum(read[:, 1:] & (labels[:, 1:] == labels[:, :-1]), dim=1)
+        impossible = input_length < label_length + repeats
+        loss = torch.nn.functional.ctc_loss(
+            log_p.transpose(0, 1),
+            targets.long(),
+            input_length.long(),
+            label_length.long(),
+            blank=blank,
+            reduction="none",
+            zero_infinity=True,
+        )
+        return torch.where(impossible, torch.full((), torch.inf, dtype=loss.dtype), loss)
+
 
 def _traced_python_tensor(value: object) -> torch.Tensor:
     """A Python value as an int64, float64 or bool tensor built by torch itself.

@@ -162,6 +162,41 @@ class Namespace:
         """Whether every element of the bool ``x`` over non-empty ``axes`` (None: all) holds."""
         return self.min(x, axes, keepdims)
 
+    def asarray(self, array: Any) -> Term:
+        """A NumPy array (a constant of the formula) as a tensor, with its dtype."""
+        return Term(self._adapter, self._adapter._from_numpy(array))
+
+    def equal(self, x: object, y: object) -> Term:
+        return Term(self._adapter, self._adapter._op("equal", _native(x), _native(y)))
+
+    def not_equal(self, x: object, y: object) -> Term:
+        return Term(self._adapter, self._adapter._op("not_equal", _native(x), _native(y)))
+
+    def logical_or(self, x: object, y: object) -> Term:
+        return Term(self._adapter, self._adapter._binary("logical_or", _native(x), _native(y)))
+
+    def take(self, x: object, indices: object, axis: int) -> Term:
+        """Slices of ``x`` along non-negative ``axis`` at in-range integer ``indices``."""
+        return Term(self._adapter, self._adapter._take(_native(x), _native(indices), axis))
+
+    def reshape(self, x: object, shape: tuple[int, ...]) -> Term:
+        """``x`` in C order with the concrete ``shape`` (no -1)."""
+        return Term(self._adapter, self._adapter._reshape(_native(x), shape))
+
+    def transpose(self, x: object, perm: tuple[int, ...]) -> Term:
+        return Term(self._adapter, self._adapter._transpose(_native(x), perm))
+
+    def expand_dims(self, x: object, axis: int) -> Term:
+        """``x`` with a new size-1 axis at non-negative position ``axis``."""
+        return Term(self._adapter, self._adapter._expand_dims(_native(x), axis))
+
+    def squeeze(self, x: object, axis: int) -> Term:
+        return Term(self._adapter, self._adapter._squeeze(_native(x), axis))
+
+    def stop_gradient(self, x: object) -> Term:
+        """``x``, a constant for automatic differentiation."""
+        return Term(self._adapter, self._adapter._stop_gradient(_native(x)))
+
 
 def _result_dtype(adapter: Conversion, x: Any, y: Any) -> str:
     if isinstance(x, (int, float)) and isinstance(y, (int, float)):

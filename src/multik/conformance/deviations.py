@@ -454,6 +454,48 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "a compiled loop (jax.lax.scan, tf.while_loop in a graph) carries fixed dtypes and "
         "shapes; one rule in every mode on every backend",
     ),
+    Deviation(
+        "ctc-lengths",
+        ("ctc_batch_cost",),
+        "every length from 0 has a loss: +inf for a label longer than its input (no alignment "
+        "exists), the all-blank path's loss for an empty label, a result for no time steps or "
+        "an empty batch (tf_keras raises InvalidArgumentError for each)",
+        "the loss is defined there and must not depend on whether the call is compiled (jax.jit "
+        "and torch.compile cannot raise an error that depends on values); TensorFlow itself "
+        "gives +inf where repeated labels make a label too long, and PyTorch's ctc_loss gives "
+        "these values",
+    ),
+    Deviation(
+        "ctc-labels",
+        ("ctc_batch_cost",),
+        "a label outside [0, blank) within label_length raises InvalidArgumentError (tf_keras "
+        "raises only when another label follows it, and otherwise computes a meaningless loss)",
+        "such a label has no meaning wherever it is; TensorFlow's check looks only at a label "
+        "that follows a blank one",
+    ),
+    Deviation(
+        "ctc-float64",
+        ("ctc_batch_cost", "ctc_decode"),
+        "float64 losses and beam-search scores are computed in float64 throughout (TensorFlow's "
+        "CTC kernels keep some intermediate values in float32: a relative difference near 1e-8)",
+        "float64 results are checked to 1e-12; NumPy, PyTorch and JAX compute them in float64",
+    ),
+    Deviation(
+        "ctc-half",
+        ("ctc_decode",),
+        "float16 and bfloat16 predictions are decoded in float32 and the scores rounded once "
+        "(tf_keras's decoders refuse them)",
+        "16-bit inputs are computed in float32, as the losses are; TensorFlow's CTC decoders "
+        "have float32 and float64 kernels only",
+    ),
+    Deviation(
+        "ctc-sparse-labels",
+        ("ctc_label_dense_to_sparse",),
+        "returns a SparseLabels named tuple (indices, values, dense_shape) of dense tensors, "
+        "the attributes of a tf.SparseTensor (tf_keras returns a tf.SparseTensor)",
+        "multik has no sparse tensors on any backend; the same attribute names keep code that "
+        "reads them working",
+    ),
 )
 
 #: K functions that tf_keras 2.21 does not export, and the callable the parity layer compares with.
