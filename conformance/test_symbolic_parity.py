@@ -46,6 +46,29 @@ KNOWN_INFERENCE_DIFFERENCES: dict[str | tuple[str, str], tuple[str, str]] = {
     ("constant", "batch-none"): _CONSTANT_OF_PLACEHOLDER,
     "reshape-int32-arange12-to-12": _INT_TARGET_SHAPE,
     "reshape-float32-transposed-c-order": _INT_TARGET_SHAPE,
+    ("bias_add", "batch-none"): (
+        "tf_keras",
+        "K.bias_add with a bias of rank ndim(x) - 1 whose first dimension is unknown: tf_keras "
+        "reshapes the bias to its int_shape, None included (TypeError); multik infers the shape",
+    ),
+    "bias_add-float32-2d-vector-channels_first": (
+        "tf_keras",
+        "K.bias_add of a rank-2 x, channels_first: TensorFlow's graph-mode shape check for "
+        "BiasAdd in NCHW needs rank 3 or more (ValueError); eager TensorFlow and multik add the "
+        "bias along axis 1",
+    ),
+    ("batch_normalization", "batch-none"): (
+        "multik",
+        "K.batch_normalization with rank-1 statistics whose size is unknown (the variant makes "
+        "their only dimension None): multik's inference probes that size, which then does not "
+        "match x's feature axis (ShapeError); tf_keras's graph mode checks it when the graph "
+        "runs. Statistics are variables of known size in practice",
+    ),
+    ("normalize_batch_in_training", "batch-none"): (
+        "tf_keras",
+        "K.normalize_batch_in_training over no axes with an unknown batch size: tf_keras "
+        "reshapes the statistics to a shape holding None (TypeError); multik infers it",
+    ),
 }
 
 #: Functions whose static shapes multik knows where tf_keras leaves a dimension unknown (None),
