@@ -276,10 +276,8 @@ class JaxAdapter(Adapter):
         steps = (1, *strides, 1) if channels_last else (1, 1, *strides)
         padding = ((0, 0), *pads, (0, 0)) if channels_last else ((0, 0), (0, 0), *pads)
         if mode == "max":
-            return jax.lax.reduce_window(
-                x, jnp.array(-jnp.inf, x.dtype), jax.lax.max, dims, steps, padding
-            )
-        total = jax.lax.reduce_window(x, jnp.array(0, x.dtype), jax.lax.add, dims, steps, padding)
+            return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, dims, steps, padding)
+        total = jax.lax.reduce_window(x, 0.0, jax.lax.add, dims, steps, padding)
         sizes = x.shape[1 : rank + 1] if channels_last else x.shape[2:]
         counts = checks.window_counts(sizes, window, strides, pads)
         counts = counts[..., None] if channels_last else counts
