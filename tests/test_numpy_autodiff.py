@@ -26,6 +26,12 @@ VALUES_ONLY = {
     "_arange",
     "_compile",
     "_require_autodiff",
+    "_own_variable",
+    "_argmax",
+    "_argmin",
+    "_round",
+    "_random",
+    "_grouped",
 }
 
 

@@ -201,7 +201,9 @@ def reduced_shape(
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
     """The NumPy broadcast of ``shapes``; ShapeError if two sizes of one axis differ and neither
     is 1."""
-    rank = max((len(s) for s in shapes), default=0)
+    rank = 0
+    for shape in shapes:  # no max() over a generator: torch.compile cannot trace it
+        rank = len(shape) if len(shape) > rank else rank
     out = [1] * rank
     for shape in shapes:
         for i, d in enumerate(shape, rank - len(shape)):

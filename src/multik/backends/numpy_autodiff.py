@@ -24,6 +24,7 @@ from autograd.tracer import getval
 from multik import config, dtypes
 from multik.backends.formulas.nn import NNFormulas
 from multik.backends.numpy import NumpyAdapter
+from multik.errors import UnsupportedError
 
 __all__ = ["AutogradTracer", "gradients"]
 
@@ -192,6 +193,46 @@ class AutogradTracer(NumpyAdapter):
     def _stop_gradient(self, x):
         return getval(x)
 
+    def _sin(self, x):
+        return anp.sin(x) if _boxed(x) else super()._sin(x)
+
+    def _cos(self, x):
+        return anp.cos(x) if _boxed(x) else super()._cos(x)
+
+    def _copy(self, x):
+        return x if _boxed(x) else super()._copy(x)  # a box is a new value already
+
+    def _concatenate(self, xs, axis):
+        if not any(_boxed(x) for x in xs):
+            return super()._concatenate(xs, axis)
+        return anp.concatenate(xs, axis)
+
+    def _stack(self, tensors):
+        if not any(_boxed(x) for x in tensors):
+            return super()._stack(tensors)
+        return anp.stack(tensors)
+
+    def _tile(self, x, reps):
+        return anp.tile(x, reps) if _boxed(x) else super()._tile(x, reps)
+
+    def _repeat(self, x, rep, axis):
+        return anp.repeat(x, rep, axis) if _boxed(x) else super()._repeat(x, rep, axis)
+
+    def _flip(self, x, axes):
+        return anp.flip(x, axes) if _boxed(x) else super()._flip(x, axes)
+
+    def _conv(self, *args, **kwargs):
+        _refuse_boxes("convolution", args)
+        return super()._conv(*args, **kwargs)
+
+    def _conv_transpose(self, *args, **kwargs):
+        _refuse_boxes("transposed convolution", args)
+        return super()._conv_transpose(*args, **kwargs)
+
+    def _pool(self, *args, **kwargs):
+        _refuse_boxes("pooling", args)
+        return super()._pool(*args, **kwargs)
+
     def _gradients(self, fn, values, nested):
         return gradients(fn, values, nested)
 
@@ -217,3 +258,13 @@ def gradients(fn: Callable[..., Any], values: list[Any], nested: bool) -> list[A
 
     with config.use_adapter(_TRACER):
         return list(autograd.grad(total)(list(values)))
+
+
+def _refuse_boxes(what: str, args: tuple[Any, ...]) -> None:
+    """Gradients through the numpy backend's convolutions are not traced yet: say so clearly."""
+    if any(_boxed(a) for a in args):
+        raise UnsupportedError(
+            f"K.gradients through {what} is not supported on the numpy backend yet (its "
+            "vectorised kernels are not autograd primitives); use the tensorflow, torch or jax "
+            "backend for gradients of convolutional models"
+        )
