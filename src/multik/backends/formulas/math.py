@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -466,8 +467,9 @@ class MathFormulas(Conversion):
             bound = unbounded
         if is_python_number(bound):
             if dtypes.is_float(dtype):
-                with np.errstate(over="ignore"):  # beyond the dtype's range: inf, no bound
-                    return float(np.asarray(bound).astype(dtypes.numpy_dtype(dtype)))
+                if dtypes.beyond_range(float(bound), dtype):  # inf: no bound (no np.errstate,
+                    return math.copysign(math.inf, bound)  # which torch.compile cannot trace)
+                return float(bound)  # the framework rounds it to ``dtype`` as a weak scalar
             info = np.iinfo(dtype)
             if bound in (np.inf, -np.inf):
                 return int(info.max) if bound > 0 else int(info.min)
