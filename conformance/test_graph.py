@@ -70,7 +70,7 @@ def test_placeholder_has_shape_dtype_and_name(backend):
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({}, InvalidArgumentError),
+        ({"ndim": -1}, InvalidArgumentError),
         ({"shape": (2, -1)}, ShapeError),
         ({"shape": (2, 3), "ndim": 3}, ShapeError),
         ({"shape": (2,), "sparse": True}, UnsupportedError),

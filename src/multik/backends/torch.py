@@ -104,6 +104,8 @@ class TorchAdapter(Adapter):
             return self._from_numpy(array.astype(np.float32)).to(torch.bfloat16)
         # from_numpy rejects negative strides and foreign byte order, and warns on read-only arrays.
         native = np.require(array, array.dtype.newbyteorder("="), requirements="CW")
+        if any(stride < 0 for stride in native.strides):  # a reversed array of one element
+            native = native.copy()
         tensor = torch.from_numpy(native)
         device = torch.get_default_device()
         if device.type == "cpu" and np.may_share_memory(native, array):
