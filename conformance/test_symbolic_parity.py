@@ -76,6 +76,8 @@ KNOWN_INFERENCE_DIFFERENCES: dict[str | tuple[str, str], tuple[str, str]] = {
 KNOWN_SHAPE_REFINEMENTS: dict[str, str] = {
     "batch_flatten": "tf_keras reshapes to a shape computed by ops at run time, so it loses "
     "prod(x.shape[1:]) (and the batch size) even where they are static; multik keeps them",
+    "conv1d": "tf_keras's conv1d with a dilation reshapes through space_to_batch, which loses "
+    "the steps axis when the batch is unknown; multik computes it from the static length",
 }
 
 #: The cases built on placeholders.
