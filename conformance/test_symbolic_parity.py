@@ -64,6 +64,40 @@ KNOWN_INFERENCE_DIFFERENCES: dict[str | tuple[str, str], tuple[str, str]] = {
         "match x's feature axis (ShapeError); tf_keras's graph mode checks it when the graph "
         "runs. Statistics are variables of known size in practice",
     ),
+    **{
+        (function, "batch-none"): (
+            "tf_keras",
+            f"K.{function} with a kernel whose first dimension (a window size) is unknown: "
+            "tf_keras's graph mode needs the window size for a dilated 'same' convolution "
+            "(ValueError in space_to_batch) and for causal padding (TypeError on None); "
+            "multik infers the shape, which 'same' and causal padding make independent of it",
+        )
+        for function in ("conv1d", "conv2d", "conv3d", "depthwise_conv2d", "separable_conv2d")
+    },
+    ("local_conv1d", "batch-none"): (
+        "tf_keras",
+        "K.local_conv1d with a kernel whose first dimension (the output steps) is unknown: "
+        "tf_keras computes its slices from that None (TypeError); multik infers the steps as "
+        "unknown",
+    ),
+    **{
+        case_id: (
+            "tf_keras",
+            "a valid window larger than the input: TensorFlow's graph mode refuses the negative "
+            "output size (ValueError); eager TensorFlow, tf_keras's eager mode and multik give "
+            "an empty output",
+        )
+        for case_id in (
+            "conv2d-float32-channels_last-valid-s1x1-d1x1-window-beyond-input",
+            "pool2d-float32-channels_last-valid-max-k4x4-s1x1-window-beyond-input",
+        )
+    },
+    "ctc_batch_cost-of-K.softmax-unlikely-labels": (
+        "tf_keras",
+        "K.ctc_batch_cost with one label column: tf_keras's graph-mode ctc_label_dense_to_sparse "
+        "scans with a (batch, 1) shape that becomes (batch, None) after one step (ValueError "
+        "on the loop's shape invariant); eager tf_keras and multik compute the loss",
+    ),
     ("normalize_batch_in_training", "batch-none"): (
         "tf_keras",
         "K.normalize_batch_in_training over no axes with an unknown batch size: tf_keras "
@@ -76,8 +110,12 @@ KNOWN_INFERENCE_DIFFERENCES: dict[str | tuple[str, str], tuple[str, str]] = {
 KNOWN_SHAPE_REFINEMENTS: dict[str, str] = {
     "batch_flatten": "tf_keras reshapes to a shape computed by ops at run time, so it loses "
     "prod(x.shape[1:]) (and the batch size) even where they are static; multik keeps them",
-    "conv1d": "tf_keras's conv1d with a dilation reshapes through space_to_batch, which loses "
-    "the steps axis when the batch is unknown; multik computes it from the static length",
+    "separable_conv2d": "with 'same' padding the output size is ceil(size / stride) whatever "
+    "the window; tf_keras loses it when the depthwise kernel's window size is unknown, multik "
+    "keeps it",
+    "conv2d_transpose": "the explicit output_shape gives the result's shape, batch included; "
+    "tf_keras leaves the batch (and, with a dilation, the spatial sizes) unknown where the "
+    "input's batch is unknown",
 }
 
 #: The cases built on placeholders.

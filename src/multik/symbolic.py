@@ -7,11 +7,13 @@ and its static shape (``None`` for an unknown dimension) and dtype. Nothing runs
 
 Shape and dtype inference needs no framework beyond the active backend: each node runs its K
 function once on *probe* values (zeros, with every unknown dimension taken as 6; abstract arrays
-on JAX) and, when the graph has unknown dimensions, once more with them taken as 12; an output
-dimension that differs between the two runs is unknown. Every check a K function makes on its
-arguments therefore runs while the graph is built, with the same error class as an eager call;
-where a check rejects the probed size of an unknown dimension, the sizes the call mentions are
-tried instead (see ``_probe_run``).
+on JAX) and, when the graph has unknown dimensions, once more with them taken as 12 and, where
+the call accepts it, a third time with them taken as 2; an output dimension that differs between
+the runs is unknown (the small run catches results that saturate, such as a convolution window
+of unknown size that is larger than the input at both 6 and 12). Every check a K function makes
+on its arguments therefore runs while the graph is built, with the same error class as an eager
+call; where a check rejects the probed size of an unknown dimension, the sizes the call mentions
+are tried instead (see ``_probe_run``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ __all__ = ["PROBE_SIZES", "SymbolicTensor", "call", "node", "placeholder"]
 
 #: The sizes an unknown dimension takes in the two inference runs.
 PROBE_SIZES = (6, 12)
+#: The size an unknown dimension takes in a third, optional run. A result can saturate at both
+#: probe sizes (a convolution window of unknown size larger than the input gives no outputs at
+#: 6 and at 12): a dimension that differs at this small size is unknown too. The run only adds
+#: evidence, so a call that rejects this size keeps what the two runs inferred.
+SMALL_PROBE_SIZE = 2
+#: The sizes of every run, in order.
+_RUN_SIZES = (*PROBE_SIZES, SMALL_PROBE_SIZE)
 
 _names: dict[str, itertools.count[int]] = {}
 
@@ -220,7 +229,7 @@ def _value_dependent_getitem(x: object, key: Any) -> SymbolicTensor:
     shape = tuple(None if axis in unknown else d for axis, d in enumerate(static.shape))
     probes = tuple(
         adapter._probe_zeros(tuple(size if d is None else d for d in shape), static.dtype)
-        for size in PROBE_SIZES
+        for size in _RUN_SIZES
     )
     tensor = SymbolicTensor(
         "op", unique_name("getitem"), shape, static.dtype, probes, _getitem, (x, key)
@@ -426,7 +435,7 @@ def _unifications(
     ]
     if not slots:
         return
-    candidates = sorted(_sizes_mentioned((args, kwargs), inputs) - {PROBE_SIZES[run]})
+    candidates = sorted(_sizes_mentioned((args, kwargs), inputs) - {_RUN_SIZES[run]})
     tried = 0
     for count in range(1, len(slots) + 1):
         for chosen in itertools.combinations(slots, count):
@@ -499,6 +508,10 @@ def node(
     with _inferring(inputs):
         probes = tuple(_probe_run(fn, args, kwargs, inputs, run, foldable) for run in range(runs))
     shape = _merged_shape([adapter._shape(p) for p in probes])
+    small = _small_probe(fn, args, kwargs, inputs, foldable, len(shape))
+    if small is not None:
+        probes = (*probes, small)
+        shape = _merged_shape([shape, adapter._shape(small)])
     tensor = SymbolicTensor(
         kind,
         name or unique_name(getattr(fn, "__name__", "op").strip("_")),
@@ -512,6 +525,29 @@ def node(
     tensor.foldable = foldable
     tensor.rank_known = all(t.rank_known for t in inputs)
     return tensor
+
+
+def _small_probe(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    inputs: list[SymbolicTensor],
+    foldable: bool,
+    rank: int,
+) -> Any:
+    """``fn`` on the probes of the third run, or None: when no input has unknown dimensions,
+    when an input's own third run failed (its probes would mix sizes), or when the call
+    rejects the small size or gives another rank there."""
+    dynamic = [t for t in inputs if t.dynamic]
+    if not dynamic or any(len(t.probes) < len(_RUN_SIZES) for t in dynamic):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            result = _probe_run(fn, args, kwargs, inputs, len(_RUN_SIZES) - 1, foldable)
+    except Exception:  # the run only adds evidence: its failure adds none
+        return None
+    adapter = config.active_adapter()
+    return result if len(adapter._shape(result)) == rank else None
 
 
 def _holds(value: Any, types: tuple[type, ...]) -> bool:
@@ -548,7 +584,7 @@ def placeholder(
     shape = _placeholder_shape(shape, ndim)
     adapter = config.active_adapter()
     dtype = adapter.dtype_arg(dtype)
-    sizes = PROBE_SIZES if None in shape else PROBE_SIZES[:1]
+    sizes = _RUN_SIZES if None in shape else _RUN_SIZES[:1]
     probes = tuple(
         adapter._probe_zeros(tuple(size if d is None else d for d in shape), dtype)
         for size in sizes

@@ -212,6 +212,9 @@ class JaxAdapter(Adapter):
     def _copy(self, x):
         return x  # jax arrays are immutable, and jnp.array copied the NumPy input
 
+    def _identity(self, x):
+        return jnp.array(x, copy=True)
+
     def _argmax(self, x, axis):
         return jnp.argmax(x, axis=axis)  # the first NaN wins, as required
 

@@ -294,6 +294,11 @@ class Primitives(abc.ABC):
         may wrap a NumPy input without copying it (NumPy, PyTorch) or return a view of one."""
         return self._where(self._full((), True, "bool"), x, x)
 
+    def _identity(self, x: Tensor) -> Tensor:
+        """A new tensor object with the values of ``x`` (``K.identity``): never ``x`` itself,
+        so attributes legacy code sets on the result stay off ``x``."""
+        return self._copy(x)
+
     def _argmax(self, x: Tensor, axis: int) -> Tensor:
         """The index of the first maximum along non-empty ``axis`` (int32 or int64); a NaN
         counts as larger than every number, so the first NaN wins."""

@@ -284,6 +284,9 @@ class TensorFlowAdapter(Adapter):
     def _copy(self, x):
         return x  # TensorFlow tensors are immutable, and tf.constant copied the NumPy input
 
+    def _identity(self, x):
+        return tf.identity(x)
+
     def _argmax(self, x, axis):
         return self._first_nan(x, axis, tf.argmax(x, axis=axis, output_type=tf.int32))
 

@@ -103,7 +103,7 @@ class CreationFormulas(Conversion):
         return self._full(self._shape(x), 1, self.dtype_arg(dtype, self._dtype(x)))
 
     def identity(self, x: object, name: Any = None) -> Tensor:
-        return self._copy(self.tensor(x))
+        return self._identity(self.tensor(x))
 
     # ----------------------------------------------------------------- ranges
 
