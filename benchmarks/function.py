@@ -14,9 +14,13 @@ softmax(h @ W2 + b2) (32, 10)):
   returning new parameters, a ``tf.function`` with ``tf.GradientTape`` and ``assign_sub``, and
   torch autograd with in-place updates under ``torch.no_grad``.
 
-Both variants take NumPy arrays and return NumPy arrays. Before timing, their first calls
+On tensorflow a third variant is legacy Keras itself: tf_keras's own ``K.function`` in TF1
+graph mode (a ``tf.Graph`` and its session, what Keras 2 code ran on), the bar multik must clear
+on every backend.
+
+Every variant takes NumPy arrays and returns NumPy arrays. Before timing, their first calls
 (which trace and compile; timed once, apart) are checked to give the same outputs and updated
-parameters; the parameters are then reset. One subprocess per backend; raw and multik are timed
+parameters; the parameters are then reset. One subprocess per backend; the variants are timed
 in turn, round after round, with the helpers of ``benchmarks.overhead``. The Markdown report
 goes to stdout and, with ``--write``, to docs/function-performance.md; progress to stderr.
 """
@@ -52,6 +56,9 @@ BATCH, FEATURES, HIDDEN, CLASSES = 32, 64, 32, 10
 LEARNING_RATE = 0.1
 #: Agreement asked of multik and raw before timing.
 RTOL = 1e-5
+#: Per-call targets: multik at most this multiple of the hand-written code, and no slower than
+#: tf_keras's K.function in graph mode.
+RAW_RATIO = 1.2
 
 #: A K.function call costs tens to hundreds of µs, so each timing runs longer than in overhead.
 FULL = Settings(rounds=15, budget=0.1, shapes={})
@@ -246,6 +253,45 @@ def _raw_torch(case: str, fed: dict[str, np.ndarray], init: list[np.ndarray]) ->
 RAW = {"numpy": _raw_numpy, "jax": _raw_jax, "tensorflow": _raw_tensorflow, "torch": _raw_torch}
 
 
+def _tf_keras(case: str, fed: dict[str, np.ndarray], init: list[np.ndarray]) -> Variant:
+    """The case in legacy Keras: tf_keras's backend in TF1 graph mode (a graph and its session,
+    as Keras 2 ran), built in a ``tf.Graph`` of its own; calls enter that graph."""
+    import tensorflow as tf
+    import tf_keras.backend as KB
+
+    graph = tf.Graph()
+    with graph.as_default():
+        variables = [KB.variable(p) for p in init]
+        w1, b1, w2, b2 = variables
+        x = KB.placeholder((None, FEATURES))
+        h = KB.relu(KB.dot(x, w1) + b1)
+        logits = KB.dot(h, w2) + b2
+        if case == "forward":
+            function = KB.function([x], [h, KB.softmax(logits)])
+            inputs = [fed["x"]]
+        else:
+            y = KB.placeholder((None, CLASSES))
+            loss = KB.mean(KB.square(logits - y))
+            grads = KB.gradients(loss, variables)
+            updates = [(v, v - LEARNING_RATE * g) for v, g in zip(variables, grads)]
+            function = KB.function([x, y], [loss], updates=updates)
+            inputs = [fed["x"], fed["y"]]
+
+    def call() -> list[np.ndarray]:
+        with graph.as_default():
+            return function(inputs)
+
+    def params() -> list[np.ndarray]:
+        with graph.as_default():
+            return KB.batch_get_value(variables)
+
+    def reset() -> None:
+        with graph.as_default():
+            KB.batch_set_value(list(zip(variables, init)))
+
+    return Variant(call, params, reset)
+
+
 # --------------------------------------------------------------------------- worker (one backend)
 
 
@@ -294,6 +340,29 @@ def _warm_up(backend: str) -> None:
         (torch.from_numpy(ones) * 2).numpy()
 
 
+def _legacy_variant(
+    case: str,
+    fed: dict[str, np.ndarray],
+    init: list[np.ndarray],
+    raw: tuple[list[np.ndarray], list[np.ndarray]],
+    row: dict[str, Any],
+) -> Variant | None:
+    """tf_keras's variant of ``case``, checked against raw's first outputs and updated
+    parameters (``raw``), or None with the reason in ``row["tf_keras_error"]``."""
+    try:
+        legacy, out, row["tf_keras_first_ms"] = _first_call(lambda: _tf_keras(case, fed, init))
+    except Exception as error:  # tf_keras missing or broken: reported, never hidden
+        row["tf_keras_error"] = f"{type(error).__name__}: {error}".splitlines()[0]
+        return None
+    problem = _mismatch(raw[0], out, "output") or _mismatch(
+        raw[1], legacy.params(), "updated parameter"
+    )
+    if problem:
+        row["tf_keras_error"] = problem
+        return None
+    return legacy
+
+
 def _run_case(backend: str, case: str, settings: Settings) -> dict[str, Any]:
     """The first-call times, the check, then the interleaved timings of one case."""
     fed, init = _data()
@@ -304,15 +373,21 @@ def _run_case(backend: str, case: str, settings: Settings) -> dict[str, Any]:
     except Exception as error:  # reported in the table, never hidden
         row["error"] = f"multik raises {type(error).__name__}: {error}".splitlines()[0]
         return row
+    raw_params = raw.params()
     problem = _mismatch(raw_out, multik_out, "output") or _mismatch(
-        raw.params(), multik.params(), "updated parameter"
+        raw_params, multik.params(), "updated parameter"
     )
     if problem:
         row["error"] = problem
         return row
-    raw.reset()
-    multik.reset()
-    timers = {"raw": timeit.Timer(raw.call), "multik": timeit.Timer(multik.call)}
+    variants = {"raw": raw, "multik": multik}
+    if backend == "tensorflow":
+        legacy = _legacy_variant(case, fed, init, (raw_out, raw_params), row)
+        if legacy is not None:
+            variants["tf_keras"] = legacy
+    for variant in variants.values():
+        variant.reset()
+    timers = {name: timeit.Timer(variant.call) for name, variant in variants.items()}
     row["us"], row["spread"] = _time_interleaved(timers, settings)
     return row
 
@@ -331,12 +406,36 @@ def run_worker(backend: str, settings: Settings, out: Path) -> None:
 # --------------------------------------------------------------------------- driver
 
 
-HEADER = ("backend", "case", "raw µs", "multik µs", "ratio", "spread")
-FIRST_HEADER = ("backend", "case", "raw first call ms", "multik first call ms")
+HEADER = ("backend", "case", "raw µs", "multik µs", "multik / raw", "tf_keras graph mode µs",
+          "multik / tf_keras", "spread", "target met?")  # fmt: skip
+FIRST_HEADER = ("backend", "case", "raw first call ms", "multik first call ms",
+                "tf_keras first call ms")  # fmt: skip
 
 
 def _ms(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def legacy_times(results: dict[str, dict[str, Any] | str]) -> dict[str, float]:
+    """tf_keras's graph-mode µs per call of each case, measured in the tensorflow process."""
+    result = results.get("tensorflow")
+    if not isinstance(result, dict):
+        return {}
+    return {
+        case: row["us"]["tf_keras"]
+        for case, row in result.items()
+        if "tf_keras" in row.get("us", {})
+    }
+
+
+def verdict(raw: float, multik: float, legacy: float | None) -> str:
+    """Whether multik meets the per-call targets, and how it misses them if not."""
+    missed = []
+    if multik > RAW_RATIO * raw:
+        missed.append(f"{multik / raw:.2f}× raw (limit {RAW_RATIO}×)")
+    if legacy is not None and multik > legacy:
+        missed.append(f"{multik / legacy:.2f}× tf_keras")
+    return "**no**: " + "; ".join(missed) if missed else "yes"
 
 
 def _tables(results: dict[str, dict[str, Any] | str]) -> tuple[list[str], list[str], list[str]]:
@@ -344,21 +443,34 @@ def _tables(results: dict[str, dict[str, Any] | str]) -> tuple[list[str], list[s
     calls = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     firsts = ["| " + " | ".join(FIRST_HEADER) + " |", "|" + "---|" * len(FIRST_HEADER)]
     notes = []
+    legacy_us = legacy_times(results)
     for backend, result in results.items():
         if isinstance(result, str):
             notes.append(f"- {backend} not measured: {result}.")
             continue
         for case, row in result.items():
+            legacy = legacy_us.get(case)
             if "us" in row:
                 raw, multik = row["us"]["raw"], row["us"]["multik"]
                 spread = max(row["spread"].values())
-                cells = [_us(raw), _us(multik), f"{multik / raw:.2f}×", f"{spread:.0%}"]
+                cells = [
+                    _us(raw),
+                    _us(multik),
+                    f"{multik / raw:.2f}×",
+                    "—" if legacy is None else _us(legacy),
+                    "—" if legacy is None else f"{multik / legacy:.2f}×",
+                    f"{spread:.0%}",
+                    verdict(raw, multik, legacy),
+                ]
             else:
-                cells = ["—", "✗", "—", "—"]
+                cells = ["—", "✗", "—", "—", "—", "—", "**no**"]
                 notes.append(f"- ✗ {backend}, {case}: {row['error']}")
+            if "tf_keras_error" in row:
+                notes.append(f"- tf_keras not measured ({case}): {row['tf_keras_error']}")
             calls.append("| " + " | ".join([backend, case, *cells]) + " |")
             multik_first = _ms(row["multik_first_ms"]) if "multik_first_ms" in row else "✗"
-            first = [backend, case, _ms(row["raw_first_ms"]), multik_first]
+            legacy_first = _ms(row["tf_keras_first_ms"]) if "tf_keras_first_ms" in row else "—"
+            first = [backend, case, _ms(row["raw_first_ms"]), multik_first, legacy_first]
             firsts.append("| " + " | ".join(first) + " |")
     return calls, firsts, notes
 
@@ -402,19 +514,24 @@ def report(
             if threads
             else "each framework's default number of threads (`--threads 0`)."
         ),
-        "- Both variants take the same NumPy arrays and return NumPy arrays (the raw variant "
-        "converts its outputs too, as `K.function` does). Before timing, the first calls of "
-        f"both are checked to agree (outputs and updated parameters, rtol {RTOL:g}); the "
+        "- **tf_keras graph mode**: legacy Keras itself, tf_keras's `K.function` in TF1 graph "
+        "mode (a `tf.Graph` and its session, as Keras 2 code ran), measured in the tensorflow "
+        "process next to raw and multik; the other backends' rows compare with that number.",
+        "- Every variant takes the same NumPy arrays and returns NumPy arrays (the raw variant "
+        "converts its outputs too, as `K.function` does). Before timing, the first calls are "
+        f"checked to agree with raw (outputs and updated parameters, rtol {RTOL:g}); the "
         "parameters are then reset to their initial values.",
-        f"- raw and multik are timed in turn, {settings.rounds} rounds (the order rotated each "
+        f"- The variants are timed in turn, {settings.rounds} rounds (the order rotated each "
         f"round); each timing runs back-to-back calls for about {settings.budget * 1000:g} ms "
-        "(`timeit`, garbage collector off). The table gives the median µs per call, the ratio "
-        "multik / raw, and the spread: the interquartile range of the rounds / the median, the "
-        "larger of raw's and multik's.",
+        "(`timeit`, garbage collector off). The table gives the median µs per call, the ratios "
+        "and the spread: the interquartile range of the rounds / the median, the largest of "
+        "the variants'.",
+        f"- Targets: multik at most {RAW_RATIO}× the hand-written code, and no slower than "
+        "tf_keras's graph mode.",
         "- First call: measured once, after a throwaway graph has loaded the framework. For "
-        "multik it covers building the graph (placeholders, K calls, `K.gradients`), "
-        "`K.function` and the first call (trace and compile); for raw, defining the function "
-        "and its first call.",
+        "multik (and tf_keras) it covers building the graph (placeholders, K calls, "
+        "`K.gradients`), `K.function` and the first call (trace and compile); for raw, "
+        "defining the function and its first call.",
         "",
         "## Per call",
         "",

@@ -14,8 +14,9 @@ value from a traced tensor.
 
 from __future__ import annotations
 
+import operator
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from multik import config, dtypes
 from multik.backends.formulas.state import format_printed
 from multik.errors import DTypeError, InvalidArgumentError, ShapeError
 from multik.symbolic import SymbolicTensor, check_backend, node, substitute, unique_name
+from multik.symbolic import _operator as symbolic_operator
+from multik.symbolic import _unary_operator as symbolic_unary_operator
 from multik.variable import Variable
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ __all__ = ["Function", "evaluate", "gradients", "print_node", "update_node"]
 
 _HOST = (np.ndarray, np.generic)
 _LEAVES = (SymbolicTensor, Variable)
+_ABSENT = object()
 
 
 # --------------------------------------------------------------------------- graph order
@@ -88,82 +92,136 @@ def _unfed(order: list[SymbolicTensor], fed: Iterable[SymbolicTensor]) -> None:
 # --------------------------------------------------------------------------- evaluation
 
 
-class _Evaluation:
-    """Values of the nodes of one graph run: ``memo`` maps node ids to values, ``variables``
-    maps Variable ids to the values that stand for them (traced arguments when compiled)."""
+def _direct(fn: Callable[..., Any] | None, adapter: Adapter) -> Callable[..., Any] | None:
+    """The adapter method that ``fn`` only forwards its arguments to, else ``fn``: a K
+    front-end whose body is ``_adapter().<its name>(<its arguments>)`` (with the symbolic
+    fallback), and the operator bodies of symbolic tensors. A graph run calls the method."""
+    if fn is symbolic_operator:
+        return adapter._operator
+    if fn is symbolic_unary_operator:
+        return adapter.unary_operator
+    code = getattr(fn, "__code__", None)
+    if (
+        code is None
+        or not fn.__module__.startswith("multik.api.")
+        or set(code.co_names) != {"_adapter", fn.__name__, "SymbolicInput", "_symbolic"}
+    ):
+        return fn
+    return getattr(adapter, fn.__name__, fn)
 
-    def __init__(
-        self, adapter: Adapter, memo: dict[int, Any], variables: dict[int, Any], nested: bool
-    ) -> None:
+
+class _Step:
+    """One node of a graph, ready to run again and again. A K call whose arguments are
+    symbolic tensors, Variables and constants (not nested in lists) has ``keys``: the memo keys
+    of its arguments (a constant's key is its id, and the memo holds it), so running it is one
+    C-level fetch (``fetch``) and one call of ``call``; any other node has ``fetch`` None."""
+
+    __slots__ = ("call", "constants", "fetch", "fold", "inputs", "key", "kind", "single", "tensor")
+
+    def __init__(self, tensor: SymbolicTensor, adapter: Adapter) -> None:
+        self.tensor = tensor
+        self.key = id(tensor)
+        self.kind = tensor.kind
+        self.fold = tensor.foldable
+        self.inputs = tuple(id(t) for t in tensor.inputs() if isinstance(t, SymbolicTensor))
+        self.call = tensor.fn if self.fold else _direct(tensor.fn, adapter)
+        self.constants = {id(a): a for a in tensor.args if not isinstance(a, _LEAVES)}
+        keys = tuple(id(a) for a in tensor.args)
+        plain = tensor.fn is not None and tensor.flat and not tensor.kwargs and len(keys) > 0
+        plain = plain and self.kind not in ("placeholder", "gradient")
+        self.single = len(keys) == 1
+        self.fetch = operator.itemgetter(*keys) if plain else None
+
+
+class _Program:
+    """The steps that compute the nodes of ``order``, and the constants their arguments use
+    (keyed by id in the memo of a run)."""
+
+    def __init__(self, order: list[SymbolicTensor], adapter: Adapter) -> None:
+        self.steps = [_Step(t, adapter) for t in order]
+        self.constants: dict[int, Any] = {}
+        for step in self.steps:
+            self.constants.update(step.constants)
+
+
+class _Evaluation:
+    """Values of the nodes of one graph run: ``memo`` maps the ids of symbolic tensors, of
+    Variables (their values: traced arguments when compiled, watched leaves when the framework
+    records gradients) and of constant arguments to their values."""
+
+    def __init__(self, adapter: Adapter, memo: dict[int, Any], nested: bool) -> None:
         self.adapter = adapter
         self.memo = memo
-        self.variables = variables
         self.nested = nested
         self._gradients: dict[int, list[Any]] = {}
         #: Gradient groups whose loss is computed with the framework recording for autodiff.
         self._recorded: set[int] = set()
 
-    def run(self, order: list[SymbolicTensor]) -> None:
-        """Compute every node of ``order``. Where the framework records operations (torch),
-        the forward pass is computed once, recorded, and each gradient read from it; else the
-        gradient evaluates the loss again as a function of its inputs (jax.grad, tf tape)."""
-        groups = _recordable_groups(order) if self.adapter.records_gradients else []
+    def run(self, program: _Program, groups: list[GradientGroup]) -> None:
+        """Compute every step. Where the framework records operations (torch) and ``groups``
+        (``recordable_groups``) is not empty, the forward pass is computed once, recorded, and
+        each gradient read from it; else a gradient evaluates the loss again as a function of
+        its inputs (jax.grad, tf tape)."""
+        self.memo.update(program.constants)
         if not groups or self.nested:
-            self._run(order)
+            self._run(program.steps)
             return
         for group in groups:
             self._watch(group)
         with self.adapter._recording():
-            self._run(order)
+            self._run(program.steps)
 
-    def _run(self, order: list[SymbolicTensor]) -> None:
+    def _run(self, steps: list[_Step]) -> None:
         memo = self.memo
-        for tensor in order:
-            if id(tensor) not in memo:
-                memo[id(tensor)] = self._compute(tensor)
+        for step in steps:
+            if step.key in memo:
+                continue
+            fetch = step.fetch
+            if fetch is None or step.fold:
+                memo[step.key] = self._compute(step)
+            elif step.single:
+                memo[step.key] = step.call(fetch(memo))
+            else:
+                memo[step.key] = step.call(*fetch(memo))
 
     def _watch(self, group: GradientGroup) -> None:
         """Make the tensors ``group`` differentiates with respect to recorded leaves."""
         adapter = self.adapter
         for wrt in group.wrt:
             if isinstance(wrt, Variable):
-                self.variables[id(wrt)] = adapter._watched(adapter.tensor(self.lookup(wrt)))
+                value = adapter.tensor(self.lookup(wrt))
             else:
                 value = self.memo.get(id(wrt))
                 if value is None:
                     value = adapter.typed_tensor(wrt.default, wrt.dtype)
-                self.memo[id(wrt)] = adapter._watched(value)
+            self.memo[id(wrt)] = adapter._watched(value)
         self._recorded.add(id(group))
 
     def lookup(self, leaf: Any) -> Any:
-        """The value of a symbolic tensor (computed) or a Variable (substituted, else itself)."""
-        if isinstance(leaf, SymbolicTensor):
-            return self.memo[id(leaf)]
-        value = self.variables.get(id(leaf))
-        return self.adapter.read_variable(leaf) if value is None else value
+        """The value of a symbolic tensor (computed) or a Variable (substituted, else read)."""
+        value = self.memo.get(id(leaf), _ABSENT)
+        if value is _ABSENT:
+            value = self.memo[id(leaf)] = self.adapter.read_variable(leaf)
+        return value
 
     def value(self, output: Any) -> Any:
         """An output's value: a symbolic tensor's, a Variable's, or the object itself."""
-        if isinstance(output, Variable):
-            return self.lookup(output)
-        return self.lookup(output) if isinstance(output, SymbolicTensor) else output
+        return self.lookup(output) if isinstance(output, _LEAVES) else output
 
-    def _compute(self, tensor: SymbolicTensor) -> Any:
-        if tensor.kind == "placeholder":
+    def _compute(self, step: _Step) -> Any:
+        """A node that is not a plain K call, or one that may fold on the host."""
+        tensor = step.tensor
+        if step.kind == "placeholder":
             return self.adapter.typed_tensor(tensor.default, tensor.dtype)
-        if tensor.kind == "gradient":
+        if step.kind == "gradient":
             return self._gradient_values(tensor.group)[tensor.index]
-        lookup = self.lookup
-        if tensor.flat:
-            args = tuple(lookup(a) if isinstance(a, _LEAVES) else a for a in tensor.args)
-        else:
-            args = substitute(tensor.args, lookup)
-        kwargs = substitute(tensor.kwargs, lookup) if tensor.kwargs else {}
+        args = substitute(tensor.args, self.lookup)
+        kwargs = substitute(tensor.kwargs, self.lookup) if tensor.kwargs else {}
         assert tensor.fn is not None
-        if tensor.foldable and all(isinstance(a, _HOST) for a in _symbolic_values(tensor, self)):
+        if step.fold and all(isinstance(self.memo[k], _HOST) for k in step.inputs):
             with config.use_backend("numpy"):
                 return tensor.fn(*args, **kwargs)
-        return tensor.fn(*args, **kwargs)
+        return step.call(*args, **kwargs)
 
     def _gradient_values(self, group: GradientGroup) -> list[Any]:
         if id(group) in self._gradients:
@@ -179,11 +237,11 @@ class _Evaluation:
         def loss_of(*values: Any) -> Any:
             # The active adapter: the numpy backend runs the loss on its autograd tracer.
             adapter = config.active_adapter()
-            memo, variables = dict(base_memo), dict(self.variables)
+            memo = dict(base_memo)
             for wrt, value in zip(group.wrt, values):
-                (variables if isinstance(wrt, Variable) else memo)[id(wrt)] = value
-            inner = _Evaluation(adapter, memo, variables, nested=True)
-            inner.run(group.order)
+                memo[id(wrt)] = value
+            inner = _Evaluation(adapter, memo, nested=True)
+            inner.run(group.program(adapter), [])
             return adapter.tensor(memo[id(group.loss)])
 
         values = self.adapter._gradients(loss_of, wrt_values, self.nested)
@@ -191,10 +249,13 @@ class _Evaluation:
         return values
 
 
-def _recordable_groups(order: list[SymbolicTensor]) -> list[GradientGroup]:
-    """The gradient groups of ``order``, if all of them can be read from one recorded forward
-    pass: each differentiates with respect to Variables and placeholders only (inputs of the
-    graph), and none differentiates another gradient (second order); else none."""
+def recordable_groups(adapter: Adapter, order: list[SymbolicTensor]) -> list[GradientGroup]:
+    """The gradient groups of ``order``, if the framework records operations for autodiff
+    (torch) and all of them can be read from one recorded forward pass: each differentiates with
+    respect to Variables and placeholders only (inputs of the graph), and none differentiates
+    another gradient (second order); else none."""
+    if not adapter.records_gradients:
+        return []
     groups = list({id(t.group): t.group for t in order if t.kind == "gradient"}.values())
     for group in groups:
         if any(isinstance(w, SymbolicTensor) and w.kind != "placeholder" for w in group.wrt):
@@ -204,13 +265,12 @@ def _recordable_groups(order: list[SymbolicTensor]) -> list[GradientGroup]:
     return groups
 
 
-def _symbolic_values(tensor: SymbolicTensor, evaluation: _Evaluation) -> Iterable[Any]:
-    return (evaluation.memo[id(t)] for t in tensor.inputs() if isinstance(t, SymbolicTensor))
-
-
 def _to_numpy(adapter: Adapter, value: Any) -> np.ndarray:
+    """A new NumPy array of an output: it never shares memory with an input or a Variable."""
+    if value.__class__ in adapter._native_exact:
+        return adapter._to_numpy(value)
     if isinstance(value, _HOST):
-        return np.asarray(value)
+        return np.array(value)
     return adapter._to_numpy(adapter.tensor(value))
 
 
@@ -221,8 +281,9 @@ def _print_all(nodes: list[SymbolicTensor], values: Sequence[Any], adapter: Adap
 
 
 def _apply_updates(updates: list[SymbolicTensor], values: Sequence[Any]) -> None:
+    """Assign the values of update nodes (already in each Variable's dtype)."""
     for update, value in zip(updates, values):
-        update.args[0].assign(value)
+        update.args[0]._replace(value)
 
 
 def evaluate(x: SymbolicTensor | Variable) -> np.ndarray:
@@ -234,8 +295,9 @@ def evaluate(x: SymbolicTensor | Variable) -> np.ndarray:
     check_backend([x])
     order = topological_order([x])
     _unfed(order, ())
-    evaluation = _Evaluation(adapter, {}, {}, nested=False)
-    evaluation.run(order)
+    memo = {id(v): adapter.read_variable(v) for v in _variables_of(order, [x])}
+    evaluation = _Evaluation(adapter, memo, nested=False)
+    evaluation.run(_Program(order, adapter), recordable_groups(adapter, order))
     prints = [t for t in order if t.kind == "print"]
     _print_all(prints, [evaluation.memo[id(t)] for t in prints], adapter)
     updates = [t for t in order if t.kind == "update"]
@@ -290,6 +352,15 @@ class Function:
             )
         self._prints = [t for t in self._order if t.kind == "print"]
         self._variables = _variables_of(self._order, self.outputs)
+        # Built once, so that a call is a walk over a list: the steps, the memo keys of the
+        # inputs, Variables, updates and prints, what the fed values must be.
+        self._program = _Program(self._order, self.adapter)
+        self._groups = recordable_groups(self.adapter, self._order)
+        self._input_keys = [id(t) for t in self.inputs]
+        self._variable_keys = [id(v) for v in self._variables]
+        self._update_keys = [id(u) for u in self.updates]
+        self._print_keys = [id(t) for t in self._prints]
+        self._wanted = [_Wanted(t) for t in self.inputs]
         value_dependent = any(t.value_dependent for t in self._order)
         if value_dependent and not self.adapter.compiles_value_dependent_shapes:
             self._run = self._pure  # shapes that depend on fed values: run it as it is
@@ -301,66 +372,52 @@ class Function:
 
         Where the adapter ``assigns_in_graph``, ``variables`` are the storages: they are read
         first and assigned last, inside the compiled function, which returns no new values.
+        Fed NumPy arrays may be borrowed (``_borrow``): no output, Variable or printed value
+        keeps a fed array's memory (outputs become new NumPy arrays, assigns copy).
         """
         adapter = self.adapter
-        memo = {id(t): adapter.tensor(value) for t, value in zip(self.inputs, fed)}
-        values = [adapter._read(s) for s in variables] if adapter.assigns_in_graph else variables
-        substitutes = {id(v): value for v, value in zip(self._variables, values)}
-        evaluation = _Evaluation(adapter, memo, substitutes, nested=False)
-        evaluation.run(self._order)
-        new_values = [memo[id(u)] for u in self.updates]
+        memo = {
+            key: adapter._borrow(value) if value.__class__ is np.ndarray else adapter.tensor(value)
+            for key, value in zip(self._input_keys, fed)
+        }
+        memo.update(zip(self._variable_keys, map(adapter._read, variables)))
+        evaluation = _Evaluation(adapter, memo, nested=False)
+        evaluation.run(self._program, self._groups)
+        new_values = [memo[key] for key in self._update_keys]
         if adapter.assigns_in_graph:
-            storages = {id(v): s for v, s in zip(self._variables, variables)}
+            storages = dict(zip(self._variable_keys, variables))
             for update, value in zip(self.updates, new_values):
                 adapter._assign(storages[id(update.args[0])], value)
             new_values = []
         return (
             [evaluation.value(o) for o in self.outputs],
             new_values,
-            [memo[id(t)] for t in self._prints],
+            [memo[key] for key in self._print_keys],
         )
 
     def _feed(self, values: Any) -> list[Any]:
-        values, _ = _as_list(values, "input values")
+        if values.__class__ is not list:
+            values, _ = _as_list(values, "input values")
         if len(values) != len(self.inputs):
             names = ", ".join(repr(t.name) for t in self.inputs)
             raise InvalidArgumentError(
                 f"{self.name} takes {len(self.inputs)} input value(s), for placeholders "
                 f"[{names}] in this order; got {len(values)}"
             )
-        fed = []
-        for tensor, value in zip(self.inputs, values):
-            # NumPy and Python values stay on the host: a compiler takes them as they are.
-            native = self.adapter.host_array(value, tensor.dtype)
-            if native is None:
-                native = self.adapter.typed_tensor(value, tensor.dtype)
-            shape = (
-                tuple(native.shape)
-                if isinstance(native, np.ndarray)
-                else (self.adapter._shape(native))
-            )
-            if tensor.rank_known and (
-                len(shape) != len(tensor.shape)
-                or any(want is not None and want != got for want, got in zip(tensor.shape, shape))
-            ):
-                raise ShapeError(
-                    f"the value for placeholder {tensor.name!r} has shape {shape}, which does "
-                    f"not fit its shape {tensor.shape}"
-                )
-            fed.append(native)
-        return fed
+        return [wanted.fed(self.adapter, value) for wanted, value in zip(self._wanted, values)]
 
     def __call__(self, inputs: Any) -> Any:
         """Run the graph on ``inputs``; apply the updates; return the outputs as NumPy arrays."""
         adapter = self.adapter
         fed = self._feed(inputs)
-        if adapter.assigns_in_graph:
-            current = [v.value for v in self._variables]
-        else:
-            current = [adapter.read_variable(v) for v in self._variables]
-        with config.use_backend(adapter.name):
+        current = [v.value for v in self._variables]  # the storages (their backend is checked)
+        if config.active_adapter() is adapter:
             outputs, new_values, printed = self._run(fed, current)
-        _print_all(self._prints, printed, adapter)
+        else:
+            with config.use_backend(adapter.name):
+                outputs, new_values, printed = self._run(fed, current)
+        if printed:
+            _print_all(self._prints, printed, adapter)
         _apply_updates(self.updates, new_values)
         results = [_to_numpy(adapter, value) for value in outputs]
         return results[0] if self._single else results
@@ -370,6 +427,38 @@ class Function:
             f"<multik.Function {self.name!r} inputs={[t.name for t in self.inputs]} "
             f"outputs={len(self.outputs)} updates={len(self.updates)} backend={self.adapter.name}>"
         )
+
+
+class _Wanted:
+    """What the value fed to a placeholder must be: its dtype, and its shape where known."""
+
+    __slots__ = ("dtype", "known", "numpy_dtype", "rank", "tensor")
+
+    def __init__(self, tensor: SymbolicTensor) -> None:
+        self.tensor = tensor
+        self.dtype = tensor.dtype
+        self.numpy_dtype = dtypes.numpy_dtype(tensor.dtype)
+        #: The rank (None: any) and the (axis, size) of each known dimension.
+        self.rank = len(tensor.shape) if tensor.rank_known else None
+        self.known = tuple((axis, d) for axis, d in enumerate(tensor.shape) if d is not None)
+
+    def fed(self, adapter: Adapter, value: Any) -> Any:
+        """``value`` in the placeholder's dtype: NumPy and Python values stay on the host (a
+        compiler takes them as they are), tensors are cast by K.cast rules."""
+        if value.__class__ is np.ndarray and value.dtype == self.numpy_dtype:
+            native = value  # the common case: an array of the right dtype
+        else:
+            native = adapter.host_array(value, self.dtype)
+            if native is None:
+                native = adapter.typed_tensor(value, self.dtype)
+        if self.rank is not None:
+            shape = native.shape if isinstance(native, np.ndarray) else adapter._shape(native)
+            if len(shape) != self.rank or any(shape[axis] != d for axis, d in self.known):
+                raise ShapeError(
+                    f"the value for placeholder {self.tensor.name!r} has shape {tuple(shape)}, "
+                    f"which does not fit its shape {self.tensor.shape}"
+                )
+        return native
 
 
 def _variables_of(order: list[SymbolicTensor], outputs: list[Any]) -> list[Variable]:
@@ -391,7 +480,10 @@ def _variables_of(order: list[SymbolicTensor], outputs: list[Any]) -> list[Varia
 def _update_value(target: Any, value: Any) -> Any:
     """``value`` as the new value of the Variable ``target``: same dtype (K.cast rules)."""
     adapter = config.active_adapter()
-    return adapter.typed_tensor(value, adapter._dtype(adapter.tensor(target)))
+    dtype = adapter._dtype(adapter.tensor(target))
+    if value.__class__ in adapter._native_exact and adapter._dtype(value) == dtype:
+        return value
+    return adapter.typed_tensor(value, dtype)
 
 
 def update_node(x: Variable, new_x: Any) -> SymbolicTensor:
@@ -439,8 +531,18 @@ class GradientGroup:
         self.loss = loss
         self.wrt = wrt
         self.order = topological_order([loss])
+        #: The steps that compute the loss, per adapter (built on first use).
+        self._programs: dict[int, _Program] = {}
         #: The nodes whose value depends on one of ``wrt`` (recomputed while differentiating).
         self.dependent = self._dependents({id(w) for w in wrt})
+
+    def program(self, adapter: Adapter) -> _Program:
+        """The steps that compute the loss on ``adapter`` (the numpy backend differentiates on
+        its autograd tracer, whose methods the steps must call), built on first use."""
+        program = self._programs.get(id(adapter))
+        if program is None:
+            program = self._programs[id(adapter)] = _Program(self.order, adapter)
+        return program
 
     def _dependents(self, wrt_ids: set[int]) -> set[int]:
         """The nodes that depend on the tensors of ``wrt_ids`` other than through

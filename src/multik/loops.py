@@ -47,19 +47,23 @@ class Subgraph:
             if isinstance(leaf, (SymbolicTensor, Variable)) and id(leaf) not in inside
         }
         self.free = list(free.values())
+        #: The steps of ``order``, per adapter (built on first use).
+        self._programs: dict[int, graph._Program] = {}
 
     def runner(self, free_values: list[Any]) -> Callable[..., Any]:
         """The traced function as a function of tensors, with ``free_values`` for ``free``."""
         adapter = config.active_adapter()
-        pairs = list(zip(self.free, free_values))
-        outside = {id(leaf): value for leaf, value in pairs if isinstance(leaf, SymbolicTensor)}
-        variables = {id(leaf): value for leaf, value in pairs if isinstance(leaf, Variable)}
+        program = self._programs.get(id(adapter))
+        if program is None:
+            program = self._programs[id(adapter)] = graph._Program(self.order, adapter)
+        # Symbolic tensors and Variables alike: the memo of a run holds both by id.
+        outside = {id(leaf): value for leaf, value in zip(self.free, free_values)}
 
         def run(*arguments: Any) -> Any:
             memo = dict(outside)
             memo.update((id(p), v) for p, v in zip(self.params, nest.flatten(arguments)))
-            evaluation = graph._Evaluation(adapter, memo, variables, nested=True)
-            evaluation.run(self.order)
+            evaluation = graph._Evaluation(adapter, memo, nested=True)
+            evaluation.run(program, [])
             return symbolic.substitute(self.result, evaluation.lookup)
 
         return run

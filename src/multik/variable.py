@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from multik.dtypes import DTypeName, dtype_name
-from multik.errors import SymbolicInput
+from multik.errors import ShapeError, SymbolicInput
 from multik.operators import TensorOperators, defer_operator
 
 if TYPE_CHECKING:
@@ -64,17 +64,19 @@ class Variable(TensorOperators):
 
     def assign(self, value: object) -> Variable:
         """Replace the value, keeping the shape and the dtype; returns the variable."""
-        from multik.errors import ShapeError
+        self._replace(self._adapter.typed_tensor(value, self._dtype))
+        return self
 
+    def _replace(self, value: Any) -> None:
+        """Store ``value``, a native tensor of this variable's backend and dtype (an update
+        that a graph computed), after checking its shape."""
         adapter = self._adapter
-        new = adapter.typed_tensor(value, self._dtype)
-        if adapter._shape(new) != self._shape:
+        if adapter._shape(value) != self._shape:
             raise ShapeError(
-                f"cannot assign a value of shape {adapter._shape(new)} to variable "
+                f"cannot assign a value of shape {adapter._shape(value)} to variable "
                 f"{self.name!r} of shape {self._shape}"
             )
-        self._storage = adapter._assign(self._storage, new)
-        return self
+        self._storage = adapter._assign(self._storage, value)
 
     def numpy(self) -> np.ndarray:
         """The value as a NumPy array."""

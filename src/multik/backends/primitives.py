@@ -555,3 +555,11 @@ class Primitives(abc.ABC):
             )
         outputs = fn(*(self._to_numpy(a) for a in args))
         return tuple(self._from_numpy(np.asarray(o)) for o in outputs)
+
+    # ----------------------------------------------------------------- speed primitives
+
+    def _borrow(self, array: np.ndarray) -> Tensor:
+        """A native tensor with the values and dtype of a NumPy array fed to a K.function,
+        which may share the array's memory: the graph run copies whatever it keeps or returns.
+        The default is ``_from_numpy`` (a copy)."""
+        return self._from_numpy(array)

@@ -12,6 +12,7 @@ from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
 from multik.backends import _checks as checks
+from multik.backends._tf_function import ConcreteFunctions
 from multik.backends.adapter import Adapter
 from multik.errors import InvalidArgumentError, UnsupportedError
 from multik.variable import Variable
@@ -123,6 +124,8 @@ class TensorFlowAdapter(Adapter):
         return tf.constant(array)
 
     def _to_numpy(self, x):
+        if x.__class__ is _EagerTensor:
+            return np.asarray(x.numpy())  # numpy() copies
         # A traced tensor has no values, but a constant one (K.shape under tf.function) has.
         return np.asarray(x.numpy() if self._is_concrete(x) else tf.get_static_value(x))
 
@@ -251,7 +254,7 @@ class TensorFlowAdapter(Adapter):
         return tape.gradient(total, values, unconnected_gradients=tf.UnconnectedGradients.ZERO)
 
     def _compile(self, fn):
-        return tf.function(fn, autograph=False)
+        return ConcreteFunctions(fn)
 
     def _clip_scalars(self, x, lo, hi):
         return tf.clip_by_value(x, lo, hi)
