@@ -34,13 +34,18 @@ VALUES_ONLY = {
     "_grouped",
 }
 
+#: The numpy adapter's fast paths (K functions and ``_operator``): their guards take exact
+#: ``np.ndarray`` arguments only, so autograd's boxes always reach the shared formulas and the
+#: tracer's primitives; the "fast-path-*" gradients below go through them.
+FAST_PATHS = {"sum", "square", "relu", "softmax", "dot", "batch_dot", "one_hot", "_operator"}
+
 
 def test_tracer_covers_every_numpy_primitive():
     from multik.backends.numpy import NumpyAdapter
     from multik.backends.numpy_autodiff import AutogradTracer
 
     numpy_methods = {n for n, v in vars(NumpyAdapter).items() if callable(v) and n[0] != "_" * 2}
-    missing = numpy_methods - set(vars(AutogradTracer)) - VALUES_ONLY
+    missing = numpy_methods - set(vars(AutogradTracer)) - VALUES_ONLY - FAST_PATHS
     assert not missing, (
         f"the numpy adapter implements {sorted(missing)} with NumPy calls autograd cannot "
         "trace: add their autograd.numpy versions to AutogradTracer (or list them in "
@@ -61,6 +66,11 @@ OPS = {
     "power-and-division": lambda x: (x * x + 1) ** 1.5 / (x * x + 2),
     "indexing": lambda x: x[:, 1:] * x[0, 0],
     "relu-threshold": lambda x: K.relu(x, alpha=0.3, max_value=1.0, threshold=0.25),
+    "fast-path-elementwise": lambda x: K.softmax(K.relu(K.square(x) * x + x - x / (x * x + 1))),
+    "fast-path-products": lambda x: (
+        K.dot(x, K.transpose(x))
+        + K.batch_dot(K.expand_dims(x, 0), K.expand_dims(K.transpose(x), 0))[0]
+    ),
 }
 
 

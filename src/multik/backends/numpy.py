@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from multik import dtypes
+from multik import config, dtypes
 from multik.backends import _checks as checks
 from multik.backends.adapter import Adapter
 from multik.errors import UnsupportedError
@@ -66,6 +66,18 @@ _UNARY = {
 }
 
 
+_ndarray = np.ndarray
+#: The dtypes the fast paths take: float math that needs no promotion and no accumulator.
+_WIDE_FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
+_INDEX_DTYPES = frozenset({np.dtype(np.int32), np.dtype(np.int64)})
+_FAST_OPERATORS = {
+    "add": np.add,
+    "subtract": np.subtract,
+    "multiply": np.multiply,
+    "divide": np.true_divide,
+}
+
+
 def _native(dtype: np.dtype) -> np.dtype:
     """``dtype`` in the machine's byte order: NumPy's reductions refuse ``dtype=">i4"``."""
     return dtype if dtype.isnative else dtype.newbyteorder("=")
@@ -98,6 +110,93 @@ class NumpyAdapter(Adapter):
 
     name = "numpy"
     native_types = (np.ndarray,)
+
+    # ----------------------------------------------------------------- fast paths
+    # The common case in one guard: NumPy arrays (not scalars or Variables) of a dtype that
+    # needs no promotion, default arguments; the ufunc is the one the shared formula calls.
+    # Anything else, and any call NumPy refuses, takes the shared formula
+    # (conformance/test_fast_path.py checks both give the same results).
+
+    def sum(self, x, axis=None, keepdims=False):
+        if x.__class__ is _ndarray and axis is None and not keepdims and x.dtype in _WIDE_FLOATS:
+            return _array(np.add.reduce(x, None))
+        return super().sum(x, axis, keepdims)
+
+    def square(self, x):
+        if x.__class__ is _ndarray and x.dtype in _WIDE_FLOATS:
+            return _array(np.square(x))
+        return super().square(x)
+
+    def relu(self, x, alpha=0.0, max_value=None, threshold=0.0):
+        if (
+            x.__class__ is _ndarray
+            and alpha == 0
+            and max_value is None
+            and threshold == 0
+            and x.dtype in _WIDE_FLOATS
+        ):
+            return _array(np.maximum(x, 0))
+        return super().relu(x, alpha, max_value, threshold)
+
+    def softmax(self, x, axis=-1):
+        if x.__class__ is _ndarray and axis == -1 and x.dtype in _WIDE_FLOATS and x.ndim:
+            return self._softmax(x, (x.ndim - 1,))
+        return super().softmax(x, axis)
+
+    def dot(self, x, y):
+        if (
+            x.__class__ is _ndarray
+            and y.__class__ is _ndarray
+            and (dtype := x.dtype) in _WIDE_FLOATS
+            and y.dtype == dtype
+        ):
+            try:
+                return _array(np.dot(x, y))
+            except ValueError:
+                pass  # the shared formula raises the multik error
+        return super().dot(x, y)
+
+    def batch_dot(self, x, y, axes=None):
+        if (
+            x.__class__ is _ndarray
+            and y.__class__ is _ndarray
+            and axes is None
+            and (dtype := x.dtype) in _WIDE_FLOATS
+            and y.dtype == dtype
+            and x.ndim == 3
+            and y.ndim == 3
+            and x.shape[0] == y.shape[0]
+            and config.batch_dot_rules() == "2.3"
+        ):
+            try:
+                return np.matmul(x, y)
+            except ValueError:
+                pass
+        return super().batch_dot(x, y, axes)
+
+    def one_hot(self, indices, num_classes):
+        if (
+            indices.__class__ is _ndarray
+            and indices.dtype in _INDEX_DTYPES
+            and num_classes.__class__ is int
+            and num_classes > 0
+        ):
+            return self._one_hot(indices, num_classes)
+        return super().one_hot(indices, num_classes)
+
+    def _operator(self, op, x, y):
+        if (
+            x.__class__ is _ndarray
+            and y.__class__ is _ndarray
+            and (fn := _FAST_OPERATORS.get(op)) is not None
+            and (dtype := x.dtype) in _WIDE_FLOATS
+            and y.dtype == dtype
+        ):
+            try:
+                return _array(fn(x, y))
+            except ValueError:
+                pass
+        return super()._operator(op, x, y)
 
     def devices(self):
         return ["cpu"]

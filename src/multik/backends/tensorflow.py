@@ -12,6 +12,7 @@ from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
 from multik.backends import _checks as checks
+from multik.backends._tf_fast import TensorFlowFastPaths
 from multik.backends._tf_function import ConcreteFunctions
 from multik.backends.adapter import Adapter
 from multik.errors import InvalidArgumentError, UnsupportedError
@@ -109,7 +110,7 @@ def _convert_variable(value: Variable, dtype=None, name=None, as_ref=False):
 tf.register_tensor_conversion_function(Variable, _convert_variable)
 
 
-class TensorFlowAdapter(Adapter):
+class TensorFlowAdapter(TensorFlowFastPaths, Adapter):
     """TensorFlow tensors; Variables are ``tf.Variable``; 64-bit types are native."""
 
     name = "tensorflow"

@@ -9,6 +9,7 @@ import torch
 
 from multik import config, dtypes
 from multik.backends import load_adapter
+from multik.backends._torch_fast import TorchFastPaths
 from multik.backends.adapter import Adapter
 from multik.variable import Variable
 
@@ -79,6 +80,9 @@ _BORROWABLE = frozenset(
         np.float64,
     )
 )
+#: From this many one-hot elements on, ``_one_hot`` scatters into zeros (one write per label)
+#: rather than comparing every label with every class.
+_SCATTER_FROM = 4096
 _F = torch.nn.functional
 _CONV = {1: _F.conv1d, 2: _F.conv2d, 3: _F.conv3d}
 _CONV_TRANSPOSE = {1: _F.conv_transpose1d, 2: _F.conv_transpose2d, 3: _F.conv_transpose3d}
@@ -100,7 +104,7 @@ def _has_matmul(x: torch.Tensor) -> bool:
     return x.is_floating_point() or x.device.type == "cpu"
 
 
-class TorchAdapter(Adapter):
+class TorchAdapter(TorchFastPaths, Adapter):
     """torch tensors on ``torch.get_default_device()``; Variable storage is a plain tensor."""
 
     name = "torch"
@@ -303,9 +307,14 @@ class TorchAdapter(Adapter):
         return torch.clamp(x, lo, hi)
 
     def _one_hot(self, indices, classes):
-        # The class range lives on the indices' device (F.one_hot refuses negative indices).
-        classes_range = torch.arange(classes, dtype=indices.dtype, device=indices.device)
-        return (indices.unsqueeze(-1) == classes_range).to(torch.float32)
+        # F.one_hot refuses negative indices and indices >= classes, which give zero rows here.
+        if indices.numel() * classes < _SCATTER_FROM:
+            classes_range = torch.arange(classes, dtype=indices.dtype, device=indices.device)
+            return (indices.unsqueeze(-1) == classes_range).to(torch.float32)
+        # One write per label: 1 at the label, or 0 at class 0 for a label out of range.
+        inside = ((indices >= 0) & (indices < classes)).unsqueeze(-1)
+        out = torch.zeros((*indices.shape, classes), dtype=torch.float32, device=indices.device)
+        return out.scatter_(-1, (indices.unsqueeze(-1) * inside), inside.to(torch.float32))
 
     def _softmax(self, x, axes):
         if axes is None or len(axes) != 1:
