@@ -127,3 +127,30 @@ def test_placeholder_of_unknown_rank(backend):
     np.testing.assert_array_equal(f([np.ones((2, 3), "f4")])[0], np.full((2, 3), 2.0))
     np.testing.assert_array_equal(f([np.ones(4, "f4")])[0], np.full(4, 2.0))
     K.clear_session()
+
+
+@pytest.mark.parametrize("name", ["softmax", "relu", "square", "sum", "identity", "abs"])
+def test_results_on_empty_arrays_are_new_arrays(backend, name):
+    x = np.zeros((0, 3), np.float32)
+    fn = getattr(K, name)
+    result = fn(x, axis=0) if name == "sum" else fn(x)
+    assert result is not x, f"K.{name} on {backend} returns the caller's empty array"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sum", "mean", "softmax", "logsumexp", "dot", "batch_dot"],
+)
+def test_results_do_not_depend_on_the_callers_memory_layout(backend, name):
+    rng = np.random.default_rng(7)
+    c = rng.standard_normal((3, 5, 67)).astype(np.float32)
+    f = np.asfortranarray(c)
+    calls = {
+        "sum": K.sum,
+        "mean": lambda x: K.mean(x, axis=1),
+        "softmax": K.softmax,
+        "logsumexp": lambda x: K.logsumexp(x, axis=-1),
+        "dot": lambda x: K.dot(K.reshape(x, (15, 67)), K.constant(c[0].T)),
+        "batch_dot": lambda x: K.batch_dot(x, K.constant(np.swapaxes(c, 1, 2))),
+    }
+    np.testing.assert_array_equal(K.eval(calls[name](f)), K.eval(calls[name](c)))

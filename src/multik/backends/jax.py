@@ -284,6 +284,8 @@ class JaxAdapter(Adapter):
         return jnp.pad(x, pads)
 
     def _take(self, x, indices, axis):
+        if x.shape[axis] == 0:  # jnp.take (jax 0.10) returns an operand with an empty axis as it is
+            return jnp.zeros((*x.shape[:axis], *indices.shape, *x.shape[axis + 1 :]), x.dtype)
         return jnp.take(x, indices, axis=axis)
 
     def _tensordot(self, x, y, x_axis, y_axis):

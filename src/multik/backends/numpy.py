@@ -100,6 +100,13 @@ def _taps(x: np.ndarray, axis: int, tap: int, count: int, step: int) -> np.ndarr
     return x[tuple(index)]
 
 
+def _c_order(x: np.ndarray) -> bool:
+    """Whether ``x`` sums in the order its C-ordered copy would: NumPy reduces in memory order,
+    so a Fortran-ordered or transposed array rounds sums differently from the same values in
+    C order (one-dimensional arrays keep their element order)."""
+    return x.ndim < 2 or x.flags.c_contiguous
+
+
 def _array(value: np.ndarray | np.generic) -> np.ndarray:
     """A full reduction gives a NumPy scalar; K results are always arrays."""
     return value if value.__class__ is np.ndarray else np.asarray(value)
@@ -111,6 +118,12 @@ class NumpyAdapter(Adapter):
     name = "numpy"
     native_types = (np.ndarray,)
 
+    def tensor(self, x):
+        # A multik result never depends on the caller's memory layout (the other frameworks
+        # copy into C order): arrays in another order are taken in C order.
+        x = super().tensor(x)
+        return x if _c_order(x) else np.ascontiguousarray(x)
+
     # ----------------------------------------------------------------- fast paths
     # The common case in one guard: NumPy arrays (not scalars or Variables) of a dtype that
     # needs no promotion, default arguments; the ufunc is the one the shared formula calls.
@@ -118,7 +131,13 @@ class NumpyAdapter(Adapter):
     # (conformance/test_fast_path.py checks both give the same results).
 
     def sum(self, x, axis=None, keepdims=False):
-        if x.__class__ is _ndarray and axis is None and not keepdims and x.dtype in _WIDE_FLOATS:
+        if (
+            x.__class__ is _ndarray
+            and axis is None
+            and not keepdims
+            and x.dtype in _WIDE_FLOATS
+            and _c_order(x)
+        ):
             return _array(np.add.reduce(x, None))
         return super().sum(x, axis, keepdims)
 
@@ -139,7 +158,13 @@ class NumpyAdapter(Adapter):
         return super().relu(x, alpha, max_value, threshold)
 
     def softmax(self, x, axis=-1):
-        if x.__class__ is _ndarray and axis == -1 and x.dtype in _WIDE_FLOATS and x.ndim:
+        if (
+            x.__class__ is _ndarray
+            and axis == -1
+            and x.dtype in _WIDE_FLOATS
+            and x.ndim
+            and _c_order(x)
+        ):
             return self._softmax(x, (x.ndim - 1,))
         return super().softmax(x, axis)
 
@@ -149,6 +174,8 @@ class NumpyAdapter(Adapter):
             and y.__class__ is _ndarray
             and (dtype := x.dtype) in _WIDE_FLOATS
             and y.dtype == dtype
+            and _c_order(x)
+            and _c_order(y)
         ):
             try:
                 return _array(np.dot(x, y))
@@ -167,6 +194,8 @@ class NumpyAdapter(Adapter):
             and y.ndim == 3
             and x.shape[0] == y.shape[0]
             and config.batch_dot_rules() == "2.3"
+            and _c_order(x)
+            and _c_order(y)
         ):
             try:
                 return np.matmul(x, y)
@@ -324,7 +353,7 @@ class NumpyAdapter(Adapter):
 
     def _softmax(self, x, axes):
         if x.size == 0:
-            return x
+            return x.copy()  # never the caller's array
         # The shared formula, computed in place: two temporaries fewer on large inputs.
         out = _array(np.subtract(x, np.max(x, axis=axes, keepdims=True)))
         np.exp(out, out=out)

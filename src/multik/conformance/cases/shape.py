@@ -944,6 +944,14 @@ def _gathering() -> None:
         dtype="float32",
     )
     add(
+        "gather-float32-empty-reference-2d-indices",
+        "gather",
+        q(np.zeros((0, 3)), "float32"),
+        q(np.zeros((2, 0)), "int32"),
+        expected=np.zeros((2, 0, 3), np.float32),
+        dtype="float32",
+    )
+    add(
         "gather-float32-1d-reference",
         "gather",
         q([1.5, 2.5, -1], "float32"),
