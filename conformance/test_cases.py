@@ -1,9 +1,11 @@
 """Every conformance case on every backend of ``multik.testing.test_backends()``, in every mode.
 
 Every case runs eagerly and, unless it is eager-only (``multik.conformance.cases`` says why),
-compiled: jax.jit, tf.function, tf.function(jit_compile=True), torch.compile. Cases that need
-what this environment lacks are skipped with the reason: bfloat16 cases need ml_dtypes,
-foreign-tensor cases a second framework.
+compiled: jax.jit, tf.function, tf.function(jit_compile=True), torch.compile, and symbolically.
+The compiled and symbolic runs of cases other than the first of each (function, dtype, expected
+error, tags) group are marked ``slow``: the default profile deselects them, ``pytest -m ""``
+runs everything. Cases that need what this environment lacks are skipped with the reason:
+bfloat16 cases need ml_dtypes, foreign-tensor cases a second framework.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from __future__ import annotations
 import pytest
 
 from multik.conformance.cases import BFLOAT16_MISSING, CASES, Case
-from multik.conformance.runner import case_modes, run_case, skip_reason
+from multik.conformance.runner import case_modes, representatives, run_case, skip_reason
 from multik.testing import test_backends
+
+REPRESENTATIVES = representatives(CASES)
 
 
 def _param(case: Case, backend: str, mode: str) -> object:
+    marks = []
     reason = skip_reason(case, backend)  # the rule ``multik conformance`` applies too
-    marks = pytest.mark.skip(reason=reason) if reason else ()
+    if reason:
+        marks.append(pytest.mark.skip(reason=reason))
+    if mode != "eager" and case.id not in REPRESENTATIVES:
+        marks.append(pytest.mark.slow)
     return pytest.param(case, backend, mode, id=f"{backend}-{mode}-{case.id}", marks=marks)
 
 

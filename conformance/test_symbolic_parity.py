@@ -6,13 +6,13 @@ Static shapes must be equal (or, for the functions of ``KNOWN_SHAPE_REFINEMENTS`
 dimensions that tf_keras leaves unknown), and dtypes too unless a deviation covers the case.
 Where one side raises and the other infers, the difference must be a listed deviation
 (tf_keras raising on what multik accepts by design) or be listed in
-``KNOWN_INFERENCE_DIFFERENCES``, and every entry there must still differ.
+``KNOWN_INFERENCE_DIFFERENCES``, and every entry there must still differ. The default profile
+checks the first case of each (function, dtype, error, tags) group; the full profile (marked
+``slow``) checks every case and that each listed entry is still needed.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import multik
 from multik import backend as K
 from multik.conformance.cases import Case
 from multik.conformance.deviations import deviation_for
-from multik.conformance.runner import settings
+from multik.conformance.runner import representatives, settings
 from multik.errors import MultikError
 from multik.testing import test_backends
 
@@ -118,8 +118,9 @@ KNOWN_SHAPE_REFINEMENTS: dict[str, str] = {
     "input's batch is unknown",
 }
 
-#: The cases built on placeholders.
+#: The cases built on placeholders, and those of them the default (bounded) profile checks.
 INFERRED = inferred_cases()
+REPRESENTATIVE = [case for case in INFERRED if case.id in representatives(INFERRED)]
 
 
 @dataclass(frozen=True)
@@ -167,12 +168,12 @@ def _multik_inference(case: Case, variant: str) -> Inference:
         return Inference(K.int_shape(result), K.dtype(result))
 
 
-def _multik_inferences(backend: str) -> dict[tuple[str, str], Inference]:
-    """multik's inference for every case and variant on ``backend``."""
+def _multik_inferences(backend: str, cases: list[Case]) -> dict[tuple[str, str], Inference]:
+    """multik's inference for every case of ``cases`` and variant on ``backend``."""
     with multik.use_backend(backend):
         return {
             (case.id, variant): _multik_inference(case, variant)
-            for case in INFERRED
+            for case in cases
             for variant in VARIANTS
         }
 
@@ -184,13 +185,13 @@ def _legacy_inference(answer: dict[str, Any]) -> Inference:
     return Inference(tuple(answer["shape"]), answer["dtype"])
 
 
-def _compare(backend: str, legacy: dict[str, Any]) -> Comparison:
-    """Compare multik on ``backend`` with tf_keras's answers, case by case."""
-    ours = _multik_inferences(backend)
+def _compare(backend: str, legacy: dict[str, Any], cases: list[Case]) -> Comparison:
+    """Compare multik on ``backend`` with tf_keras's answers on ``cases``, case by case."""
+    ours = _multik_inferences(backend, cases)
     mismatches: list[str] = []
     differences: list[Difference] = []
     refined: set[str] = set()
-    for case in INFERRED:
+    for case in cases:
         for variant in VARIANTS:
             mine = ours[case.id, variant]
             theirs = _legacy_inference(legacy[case.id][variant])
@@ -244,41 +245,39 @@ def legacy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return legacy_results(tmp_path_factory.getbasetemp() / "symbolic-oracle")
 
 
-@pytest.fixture(scope="session")
-def compare(legacy: dict[str, Any]) -> Callable[[str], Comparison]:
-    """The comparison on a backend, computed once per session."""
-    return functools.cache(lambda backend: _compare(backend, legacy["inference"]))
-
-
 backends = pytest.mark.parametrize("backend", test_backends())
 
 
-@backends
-def test_shapes_and_dtypes_match_tf_keras(
-    backend: str, compare: Callable[[str], Comparison]
-) -> None:
-    mismatches = compare(backend).mismatches
-    assert not mismatches, "\n".join(mismatches)
+def _problems(comparison: Comparison) -> list[str]:
+    """Shape and dtype mismatches, and raise differences that are not listed."""
+    unlisted = [
+        f"unlisted inference difference: {d}" for d in comparison.differences if not _excused(d)
+    ]
+    return comparison.mismatches + unlisted
 
 
 @backends
-def test_raise_differences_are_listed(backend: str, compare: Callable[[str], Comparison]) -> None:
-    unlisted = [str(d) for d in compare(backend).differences if not _excused(d)]
-    assert not unlisted, "unlisted inference differences from tf_keras:\n" + "\n".join(unlisted)
+def test_representative_cases_infer_as_tf_keras(backend: str, legacy: dict[str, Any]) -> None:
+    """The first case of each (function, dtype, error, tags) group, both variants."""
+    comparison = _compare(backend, legacy["inference"], REPRESENTATIVE)
+    problems = _problems(comparison)
+    assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 @backends
-def test_listed_differences_still_differ(
-    backend: str, compare: Callable[[str], Comparison]
-) -> None:
-    covered = {_listed(d) for d in compare(backend).differences}
-    stale = [repr(key) for key in KNOWN_INFERENCE_DIFFERENCES if key not in covered]
-    assert not stale, "listed inference differences that no longer differ: " + ", ".join(stale)
-
-
-@backends
-def test_listed_refinements_still_refine(
-    backend: str, compare: Callable[[str], Comparison]
-) -> None:
-    stale = set(KNOWN_SHAPE_REFINEMENTS) - compare(backend).refined
-    assert not stale, "listed shape refinements that tf_keras now infers too: " + ", ".join(stale)
+def test_every_case_infers_as_tf_keras(backend: str, legacy: dict[str, Any]) -> None:
+    """Every inferred case; every listed difference and refinement must still be needed."""
+    comparison = _compare(backend, legacy["inference"], INFERRED)
+    problems = _problems(comparison)
+    covered = {_listed(d) for d in comparison.differences}
+    problems += [
+        f"listed inference difference that no longer differs: {key!r}"
+        for key in KNOWN_INFERENCE_DIFFERENCES
+        if key not in covered
+    ]
+    problems += [
+        f"listed shape refinement that tf_keras now infers too: {function}"
+        for function in sorted(set(KNOWN_SHAPE_REFINEMENTS) - comparison.refined)
+    ]
+    assert not problems, "\n".join(problems)

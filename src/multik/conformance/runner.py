@@ -12,7 +12,7 @@ turned into NumPy arrays with ``K.eval``. Frameworks are imported only when thei
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "case_modes",
     "enable_jax_x64",
     "foreign_framework",
+    "representatives",
     "run_case",
     "skip_reason",
 ]
@@ -72,6 +73,16 @@ def case_modes(case: Case, backend: str) -> tuple[str, ...]:
     if not any(isinstance(arg, np.ndarray) for arg in case.args):
         return tuple(mode for mode in MODES[backend] if mode != "symbolic")
     return MODES[backend]
+
+
+def representatives(cases: Iterable[Case]) -> frozenset[str]:
+    """The ids of the first case of each (function, dtype, expected error, tags) group, in table
+    order. The test suite's default (bounded) profile runs these in the compiled and symbolic
+    modes and every case eagerly; its full profile runs every case in every mode."""
+    first: dict[tuple[Any, ...], str] = {}
+    for case in cases:
+        first.setdefault((case.function, case.dtype, case.error, case.tags), case.id)
+    return frozenset(first.values())
 
 
 def enable_jax_x64() -> None:
