@@ -32,6 +32,7 @@ VALUES_ONLY = {
     "_round",
     "_random",
     "_grouped",
+    "tensor",  # reorders exact np.ndarray inputs only; boxes pass through to the shared rule
 }
 
 #: The numpy adapter's fast paths (K functions and ``_operator``): their guards take exact

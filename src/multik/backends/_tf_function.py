@@ -54,28 +54,46 @@ class ConcreteFunctions:
         self, key: tuple[Any, ...], tensors: list[tf.Tensor], variables: list[Any]
     ) -> Any:
         if _XLA:
-            call = self._trace(tensors, variables, jit_compile=True)
-            try:
-                result = call(tensors)
-            except _NOT_COMPILED:
-                pass  # compiled before it runs: nothing was assigned
-            else:
-                self.traces[key] = call
-                return result
-        call = self.traces[key] = self._trace(tensors, variables, jit_compile=False)
+            concrete = self._concrete(tensors, variables, jit_compile=True)
+            if not _draws(concrete):
+                call = _caller(concrete)
+                try:
+                    result = call(tensors)
+                except _NOT_COMPILED:
+                    pass  # compiled before it runs: nothing was assigned
+                else:
+                    self.traces[key] = call
+                    return result
+        concrete = self._concrete(tensors, variables, jit_compile=False)
+        call = self.traces[key] = _caller(concrete)
         return call(tensors)
 
-    def _trace(
-        self, tensors: list[tf.Tensor], variables: list[Any], jit_compile: bool
-    ) -> Callable[[list[tf.Tensor]], Any]:
+    def _concrete(self, tensors: list[tf.Tensor], variables: list[Any], jit_compile: bool) -> Any:
         def flat(*fed: tf.Tensor) -> Any:
             return self.fn(list(fed), variables)
 
         specs = [tf.TensorSpec(x.shape, x.dtype) for x in tensors]
         function = tf.function(flat, autograph=False, jit_compile=jit_compile)
-        concrete = function.get_concrete_function(*specs)
-        call_flat = getattr(concrete, "_call_flat", None)
-        if call_flat is None:  # a TensorFlow without it: the public call, slower
-            return lambda fed: concrete(*fed)
-        captured = concrete.captured_inputs
-        return lambda fed: call_flat(fed, captured)
+        return function.get_concrete_function(*specs)
+
+
+def _caller(concrete: Any) -> Callable[[list[tf.Tensor]], Any]:
+    """A call of ``concrete`` with a list of tensors, through its flat entry point."""
+    call_flat = getattr(concrete, "_call_flat", None)
+    if call_flat is None:  # a TensorFlow without it: the public call, slower
+        return lambda fed: concrete(*fed)
+    captured = concrete.captured_inputs
+    return lambda fed: call_flat(fed, captured)
+
+
+#: The op types that draw random numbers. XLA generates their bits in its own way, so a graph
+#: that draws runs as a plain TensorFlow graph: its draws are those of the eager call with the
+#: same seed pair (a seeded K.random_* node's first run gives the eager numbers).
+_RANDOM_OPS = ("StatelessRandom", "StatelessTruncatedNormal", "RandomUniform", "RandomStandard")
+
+
+def _draws(concrete: Any) -> bool:
+    """Whether the graph of ``concrete`` (its loop and branch bodies included) draws."""
+    graph = concrete.graph.as_graph_def()
+    nodes = [*graph.node, *(n for f in graph.library.function for n in f.node_def)]
+    return any(n.op.startswith(_RANDOM_OPS) for n in nodes)

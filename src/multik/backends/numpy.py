@@ -121,8 +121,9 @@ class NumpyAdapter(Adapter):
     def tensor(self, x):
         # A multik result never depends on the caller's memory layout (the other frameworks
         # copy into C order): arrays in another order are taken in C order.
-        x = super().tensor(x)
-        return x if _c_order(x) else np.ascontiguousarray(x)
+        if x.__class__ is _ndarray and not _c_order(x):
+            return np.ascontiguousarray(x)
+        return super().tensor(x)
 
     # ----------------------------------------------------------------- fast paths
     # The common case in one guard: NumPy arrays (not scalars or Variables) of a dtype that
