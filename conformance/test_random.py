@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from symbolic_oracle import autodiff_backends
 
 import multik
 from multik import backend as K
@@ -18,8 +19,11 @@ from multik.errors import DTypeError, InvalidArgumentError
 from multik.testing import test_backends
 
 BACKENDS = test_backends()
-AUTODIFF = [b for b in BACKENDS if b != "numpy"] or [
-    pytest.param("numpy", marks=pytest.mark.skip(reason="needs a tested backend other than numpy"))
+AUTODIFF = autodiff_backends(BACKENDS) or [
+    pytest.param(
+        "numpy",
+        marks=pytest.mark.skip(reason="needs automatic differentiation: numpy needs autograd"),
+    )
 ]
 SHAPE = (200, 200)  # 40,000 draws
 TOLERANCE = 0.015  # in standard deviations of the distribution
