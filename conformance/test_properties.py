@@ -2,8 +2,8 @@
 function of the seed and checks each backend against an independent float64 NumPy reference.
 
 Each property checks, on every backend of ``multik.testing.test_backends()``: the shape, the
-dtype name the dtype rules give (``API.md`` Decision 5), and the values (integers and bools
-exactly; floats within the ``SEMANTICS.md`` §14 tolerance). Bad axes must raise
+dtype name multik's promotion rules give, and the values (integers and bools exactly; floats
+within the conformance tolerance of ``multik.conformance.compare``). Bad axes must raise
 ``multik.errors.AxisError`` with the same message on every backend. References are written here
 with NumPy in float64 (int64 for integers, then wrapped to the result dtype); they never use
 multik. Example counts come from the Hypothesis profile: ``ci`` when ``CI=true``, else ``dev``
@@ -679,7 +679,7 @@ def batch_dot_case(draw: Any) -> tuple[tuple[int, ...], tuple[int, ...], Any, in
 
 
 def batched_tensordot(ax: int, ay: int, out_shape: tuple[int, ...]) -> Callable:
-    """API.md's reference: tensordot per batch row, stacked, shaped like batch_dot's output."""
+    """The reference: tensordot per batch row, stacked, shaped like batch_dot's output."""
 
     def contract(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         rows = [np.tensordot(a, b, axes=(ax - 1, ay - 1)) for a, b in zip(x, y)]

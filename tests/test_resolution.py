@@ -1,4 +1,5 @@
-"""Which backend is active: the order of DESIGN.md §3, names, aliases, and the errors."""
+"""Which backend is active: the resolution order the README gives, names, aliases, and the
+errors."""
 
 from __future__ import annotations
 
