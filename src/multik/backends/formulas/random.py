@@ -51,9 +51,7 @@ class RandomFormulas(Conversion):
         dtype: object = None,
         seed: object = None,
     ) -> Tensor:
-        dtype = self._float_dtype(self.dtype_arg(dtype), "random_normal")
-        n = self._draw("normal", self._draw_shape(shape), dtype, seed)
-        return self._affine(n, mean, stddev, dtype)
+        return self._normal("random_normal", shape, mean, stddev, dtype, seed)
 
     def truncated_normal(
         self,
@@ -63,8 +61,21 @@ class RandomFormulas(Conversion):
         dtype: object = None,
         seed: object = None,
     ) -> Tensor:
-        dtype = self._float_dtype(self.dtype_arg(dtype), "truncated_normal")
-        n = self._draw("truncated_normal", self._draw_shape(shape), dtype, seed)
+        return self._normal("truncated_normal", shape, mean, stddev, dtype, seed)
+
+    def _normal(
+        self,
+        what: str,
+        shape: object,
+        mean: float,
+        stddev: float,
+        dtype: object,
+        seed: object,
+    ) -> Tensor:
+        """``mean + stddev * n``, ``n`` standard normal (``what`` 'random_normal') or truncated
+        normal ('truncated_normal'); ``what`` names the K function in errors."""
+        dtype = self._float_dtype(self.dtype_arg(dtype), what)
+        n = self._draw(what.removeprefix("random_"), self._draw_shape(shape), dtype, seed)
         return self._affine(n, mean, stddev, dtype)
 
     def random_bernoulli(
