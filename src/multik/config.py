@@ -87,10 +87,16 @@ _settings: _Settings | None = None
 _default_choice: tuple[str, str] | None = None
 _default: tuple[Adapter, str] | None = None
 _process: tuple[Adapter, str] | None = None
+#: The adapter where no ``use_backend`` context is active: ``set_backend``'s, else the resolved
+#: default; None until a K call resolves it (``resolve_default_adapter``). K calls read it
+#: directly, so every assignment to ``_process`` or ``_default`` updates it.
+default_adapter: Adapter | None = None
 _context: contextvars.ContextVar[Adapter | None] = contextvars.ContextVar(
     "multik_backend", default=None
 )
 _lock = threading.RLock()
+#: The context variable's read, as one object: K calls hold it (and torch.compile replaces it).
+context_adapter = _context.get
 
 
 #: The backends in graph mode in this thread or asyncio task (see ``enter_graph_mode``).
@@ -227,6 +233,15 @@ def _resolve_default() -> tuple[Adapter, str]:
         return _default
 
 
+def resolve_default_adapter() -> Adapter:
+    """The adapter where no ``use_backend`` context is active, resolving the default (env vars,
+    config file) on first use; later calls read ``default_adapter``."""
+    global default_adapter
+    with _lock:
+        default_adapter = (_process or _resolve_default())[0]
+        return default_adapter
+
+
 def _choose_default() -> tuple[str, str]:
     """The backend name that the environment and the config file choose, and which one did."""
     global _default_choice
@@ -251,11 +266,7 @@ def _read_default_choice() -> tuple[str, str]:
 
 def active_adapter() -> Adapter:
     """The adapter of the active backend (the hot path of every K call)."""
-    adapter = _context.get()
-    if adapter is not None:
-        return adapter
-    chosen = _process or _default or _resolve_default()
-    return chosen[0]
+    return context_adapter() or default_adapter or resolve_default_adapter()
 
 
 def active_choice() -> tuple[str, str]:
@@ -281,10 +292,13 @@ def set_backend(name: str | None) -> None:
 
     The framework is imported now, so a missing framework fails here, not at a later K call.
     """
-    global _process
+    global _process, default_adapter
     canonical = canonical_name(name, "multik.set_backend()")
     source = "multik.set_backend()"
-    _process = None if canonical is None else (load_adapter(canonical, source), source)
+    adapter = None if canonical is None else load_adapter(canonical, source)
+    with _lock:
+        _process = None if adapter is None else (adapter, source)
+        default_adapter = adapter or (_default[0] if _default else None)
 
 
 @contextlib.contextmanager
@@ -319,9 +333,9 @@ def reload() -> None:
 
     The next call reads ``MULTIK_BACKEND``, ``KERAS_BACKEND`` and the config file again.
     """
-    global _settings, _default_choice, _default, _process
+    global _settings, _default_choice, _default, _process, default_adapter
     with _lock:
-        _settings = _default_choice = _default = _process = None
+        _settings = _default_choice = _default = _process = default_adapter = None
 
 
 def floatx() -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from multik import config, dtypes
+from multik.api._forward import FORWARDS_TO
 from multik.backends.formulas.state import format_printed
 from multik.errors import DTypeError, InvalidArgumentError, ShapeError
 from multik.symbolic import SymbolicTensor, check_backend, node, substitute, unique_name
@@ -94,20 +95,14 @@ def _unfed(order: list[SymbolicTensor], fed: Iterable[SymbolicTensor]) -> None:
 
 def _direct(fn: Callable[..., Any] | None, adapter: Adapter) -> Callable[..., Any] | None:
     """The adapter method that ``fn`` only forwards its arguments to, else ``fn``: a K
-    front-end whose body is ``_adapter().<its name>(<its arguments>)`` (with the symbolic
-    fallback), and the operator bodies of symbolic tensors. A graph run calls the method."""
+    front-end declared with ``@forward``, and the operator bodies of symbolic tensors. A graph
+    run calls the method."""
     if fn is symbolic_operator:
         return adapter._operator
     if fn is symbolic_unary_operator:
         return adapter.unary_operator
-    code = getattr(fn, "__code__", None)
-    if (
-        code is None
-        or not fn.__module__.startswith("multik.api.")
-        or set(code.co_names) != {"_adapter", fn.__name__, "SymbolicInput", "_symbolic"}
-    ):
-        return fn
-    return getattr(adapter, fn.__name__, fn)
+    method = getattr(fn, FORWARDS_TO, None)
+    return fn if method is None else getattr(adapter, method)
 
 
 class _Step:

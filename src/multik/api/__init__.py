@@ -1,8 +1,9 @@
 """The K front-end, one module per family of the legacy Keras backend API.
 
-Each module declares its K functions once, with the Keras signature and a docstring; a body
-asks for the active adapter (one context-variable read) and calls the method of the same name,
-or builds a graph node when an input is symbolic. ``multik.backend`` re-exports them all, so
+Each module declares its K functions once, with the Keras signature and a docstring; most are
+``@forward`` declarations, whose generated body asks for the active adapter (one
+context-variable read) and calls the method of the same name, or builds a graph node when an
+input is symbolic. ``multik.backend`` re-exports them all, so
 legacy code keeps its one import (``from multik import backend as K``).
 """
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from multik.config import active_adapter as _adapter
-from multik.errors import SymbolicInput
-from multik.symbolic import call as _symbolic
+from multik.api._forward import forward
 
 Tensor = Any
 
@@ -31,6 +29,7 @@ __all__ = [
 ]
 
 
+@forward
 def conv1d(
     x: Any,
     kernel: Any,
@@ -44,12 +43,9 @@ def conv1d(
     padding 'valid', 'same' or 'causal' (pads ``dilation_rate * (k - 1)`` steps before);
     strides > 1 together with dilation_rate > 1 raise InvalidArgumentError, as in TensorFlow.
     """
-    try:
-        return _adapter().conv1d(x, kernel, strides, padding, data_format, dilation_rate)
-    except SymbolicInput:
-        return _symbolic(conv1d, x, kernel, strides, padding, data_format, dilation_rate)
 
 
+@forward
 def conv2d(
     x: Any,
     kernel: Any,
@@ -60,12 +56,9 @@ def conv2d(
 ) -> Tensor:
     """2-D cross-correlation with a (kh, kw, in, out) kernel; 'same' padding splits an odd
     total with the extra row or column after, as TensorFlow does."""
-    try:
-        return _adapter().conv2d(x, kernel, strides, padding, data_format, dilation_rate)
-    except SymbolicInput:
-        return _symbolic(conv2d, x, kernel, strides, padding, data_format, dilation_rate)
 
 
+@forward
 def conv3d(
     x: Any,
     kernel: Any,
@@ -75,12 +68,9 @@ def conv3d(
     dilation_rate: Any = (1, 1, 1),
 ) -> Tensor:
     """3-D cross-correlation with a (kd, kh, kw, in, out) kernel."""
-    try:
-        return _adapter().conv3d(x, kernel, strides, padding, data_format, dilation_rate)
-    except SymbolicInput:
-        return _symbolic(conv3d, x, kernel, strides, padding, data_format, dilation_rate)
 
 
+@forward
 def conv2d_transpose(
     x: Any,
     kernel: Any,
@@ -94,16 +84,9 @@ def conv2d_transpose(
     the layout of ``data_format`` (batch first, which may be None), and must be one that a
     conv2d with these strides and padding maps back to the input's spatial size (with
     strides > 1 several sizes are)."""
-    try:
-        return _adapter().conv2d_transpose(
-            x, kernel, output_shape, strides, padding, data_format, dilation_rate
-        )
-    except SymbolicInput:
-        return _symbolic(
-            conv2d_transpose, x, kernel, output_shape, strides, padding, data_format, dilation_rate
-        )
 
 
+@forward
 def conv3d_transpose(
     x: Any,
     kernel: Any,
@@ -114,12 +97,9 @@ def conv3d_transpose(
 ) -> Tensor:
     """The transpose of conv3d (Keras 2.3.1): kernel (kd, kh, kw, out, in), ``output_shape`` as
     in conv2d_transpose."""
-    try:
-        return _adapter().conv3d_transpose(x, kernel, output_shape, strides, padding, data_format)
-    except SymbolicInput:
-        return _symbolic(conv3d_transpose, x, kernel, output_shape, strides, padding, data_format)
 
 
+@forward
 def separable_conv1d(
     x: Any,
     depthwise_kernel: Any,
@@ -131,23 +111,9 @@ def separable_conv1d(
 ) -> Tensor:
     """depthwise (k, in, multiplier) then pointwise (1, in * multiplier, out) convolution
     (Keras 2.3.1); strides, padding and dilation apply to the depthwise step."""
-    try:
-        return _adapter().separable_conv1d(
-            x, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate
-        )
-    except SymbolicInput:
-        return _symbolic(
-            separable_conv1d,
-            x,
-            depthwise_kernel,
-            pointwise_kernel,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-        )
 
 
+@forward
 def separable_conv2d(
     x: Any,
     depthwise_kernel: Any,
@@ -159,23 +125,9 @@ def separable_conv2d(
 ) -> Tensor:
     """depthwise (kh, kw, in, multiplier) then pointwise (1, 1, in * multiplier, out)
     convolution; strides, padding and dilation apply to the depthwise step."""
-    try:
-        return _adapter().separable_conv2d(
-            x, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate
-        )
-    except SymbolicInput:
-        return _symbolic(
-            separable_conv2d,
-            x,
-            depthwise_kernel,
-            pointwise_kernel,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-        )
 
 
+@forward
 def depthwise_conv2d(
     x: Any,
     depthwise_kernel: Any,
@@ -186,28 +138,18 @@ def depthwise_conv2d(
 ) -> Tensor:
     """Each input channel c convolved with its own filters: kernel (kh, kw, in, multiplier),
     output channel ``c * multiplier + m``."""
-    try:
-        return _adapter().depthwise_conv2d(
-            x, depthwise_kernel, strides, padding, data_format, dilation_rate
-        )
-    except SymbolicInput:
-        return _symbolic(
-            depthwise_conv2d, x, depthwise_kernel, strides, padding, data_format, dilation_rate
-        )
 
 
+@forward
 def local_conv1d(
     inputs: Any, kernel: Any, kernel_size: Any, strides: Any, data_format: str | None = None
 ) -> Tensor:
     """1-D convolution with unshared weights: kernel (output_length, k * in, filters), one
     (features, filters) matrix per output step ('valid' windows; features ordered (k, in) for
     channels_last, (in, k) for channels_first, as in tf_keras)."""
-    try:
-        return _adapter().local_conv1d(inputs, kernel, kernel_size, strides, data_format)
-    except SymbolicInput:
-        return _symbolic(local_conv1d, inputs, kernel, kernel_size, strides, data_format)
 
 
+@forward
 def local_conv2d(
     inputs: Any,
     kernel: Any,
@@ -218,16 +160,9 @@ def local_conv2d(
 ) -> Tensor:
     """2-D convolution with unshared weights: kernel (rows * cols, kh * kw * in, filters) for
     ``output_shape`` (rows, cols), positions in row-major order, features as in local_conv1d."""
-    try:
-        return _adapter().local_conv2d(
-            inputs, kernel, kernel_size, strides, output_shape, data_format
-        )
-    except SymbolicInput:
-        return _symbolic(
-            local_conv2d, inputs, kernel, kernel_size, strides, output_shape, data_format
-        )
 
 
+@forward
 def pool2d(
     x: Any,
     pool_size: Any,
@@ -239,12 +174,9 @@ def pool2d(
     """2-D max or average pooling ('max' or 'avg'); with 'same' padding the padded elements
     never count: an average divides by the number of input elements in its window. NaN
     propagates through 'max' on every backend."""
-    try:
-        return _adapter().pool2d(x, pool_size, strides, padding, data_format, pool_mode)
-    except SymbolicInput:
-        return _symbolic(pool2d, x, pool_size, strides, padding, data_format, pool_mode)
 
 
+@forward
 def pool3d(
     x: Any,
     pool_size: Any,
@@ -254,7 +186,3 @@ def pool3d(
     pool_mode: str = "max",
 ) -> Tensor:
     """3-D max or average pooling, with the rules of pool2d."""
-    try:
-        return _adapter().pool3d(x, pool_size, strides, padding, data_format, pool_mode)
-    except SymbolicInput:
-        return _symbolic(pool3d, x, pool_size, strides, padding, data_format, pool_mode)

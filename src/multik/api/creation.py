@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from multik import config, symbolic
+from multik.api._forward import forward
 from multik.config import active_adapter as _adapter
 from multik.errors import InvalidArgumentError, SymbolicInput
 from multik.symbolic import SymbolicTensor
@@ -35,14 +36,11 @@ def variable(
     return _adapter().variable(value, dtype, name, constraint)
 
 
+@forward
 def constant(
     value: Any, dtype: Any = None, shape: Sequence[int] | None = None, name: Any = None
 ) -> Tensor:
     """A tensor of ``value`` in ``dtype`` (default floatx); a single value fills ``shape``."""
-    try:
-        return _adapter().constant(value, dtype, shape, name)
-    except SymbolicInput:
-        return _symbolic(constant, value, dtype, shape, name)
 
 
 def zeros(shape: Sequence[int], dtype: Any = None, name: str | None = None) -> Variable:
@@ -60,20 +58,14 @@ def eye(size: int | Sequence[int], dtype: Any = None, name: str | None = None) -
     return _adapter().eye(size, dtype, name)
 
 
+@forward
 def zeros_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
     """Zeros with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
-    try:
-        return _adapter().zeros_like(x, dtype, name)
-    except SymbolicInput:
-        return _symbolic(zeros_like, x, dtype, name)
 
 
+@forward
 def ones_like(x: Any, dtype: Any = None, name: Any = None) -> Tensor:
     """Ones with the shape of ``x``, in ``x``'s dtype unless ``dtype`` is given."""
-    try:
-        return _adapter().ones_like(x, dtype, name)
-    except SymbolicInput:
-        return _symbolic(ones_like, x, dtype, name)
 
 
 def placeholder(
@@ -95,12 +87,9 @@ def placeholder(
     return tensor
 
 
+@forward
 def identity(x: Any, name: Any = None) -> Tensor:
     """A new tensor with the values of ``x``: it never shares memory with ``x``."""
-    try:
-        return _adapter().identity(x, name)
-    except SymbolicInput:
-        return _symbolic(identity, x, name)
 
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = "int32") -> Tensor:

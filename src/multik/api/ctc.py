@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from multik.api._forward import forward
 from multik.backends.formulas.ctc import SHAPES_ONLY, SparseLabels
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput, UnsupportedError
@@ -35,6 +36,7 @@ def ctc_label_dense_to_sparse(labels: Any, label_lengths: Any) -> SparseLabels:
         ) from None
 
 
+@forward
 def ctc_batch_cost(y_true: Any, y_pred: Any, input_length: Any, label_length: Any) -> Tensor:
     """The CTC loss of each batch entry, shape (batch, 1).
 
@@ -44,10 +46,6 @@ def ctc_batch_cost(y_true: Any, y_pred: Any, input_length: Any, label_length: An
     again by a softmax. A label that cannot fit its input (longer than it, counting a blank
     between repeated labels) gives +inf, an empty label the loss of the all-blank path.
     """
-    try:
-        return _adapter().ctc_batch_cost(y_true, y_pred, input_length, label_length)
-    except SymbolicInput:
-        return _symbolic(ctc_batch_cost, y_true, y_pred, input_length, label_length)
 
 
 def ctc_decode(

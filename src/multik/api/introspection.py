@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 
 from multik import symbolic
+from multik.api._forward import forward
 from multik.config import active_adapter as _adapter
 from multik.errors import InvalidArgumentError, ShapeError, SymbolicInput
 from multik.symbolic import SymbolicTensor
-from multik.symbolic import call as _symbolic
 from multik.variable import Variable
 
 Tensor = Any
@@ -65,12 +65,9 @@ def get_variable_shape(x: Any) -> tuple[int | None, ...]:
         return x.shape
 
 
+@forward
 def size(x: Any, name: Any = None) -> Tensor:
     """The number of elements of ``x`` as an int32 scalar tensor."""
-    try:
-        return _adapter().size(x, name)
-    except SymbolicInput:
-        return _symbolic(size, x, name)
 
 
 def is_sparse(tensor: Any) -> bool:
@@ -78,13 +75,10 @@ def is_sparse(tensor: Any) -> bool:
     return _adapter().is_sparse(tensor)
 
 
+@forward
 def to_dense(tensor: Any) -> Tensor:
     """``tensor`` itself as a tensor of the active backend: multik tensors are all dense
     (sparse tensors are not supported)."""
-    try:
-        return _adapter().to_dense(tensor)
-    except SymbolicInput:
-        return _symbolic(to_dense, tensor)
 
 
 def dtype(x: Any) -> str:
@@ -95,15 +89,12 @@ def dtype(x: Any) -> str:
         return x.dtype
 
 
+@forward
 def cast(x: Any, dtype: Any) -> Tensor:
     """A new tensor with the values of ``x`` in ``dtype``; ``x`` is left unchanged.
 
     Float to integer truncates toward zero and saturates at the target's range; NaN gives 0.
     """
-    try:
-        return _adapter().cast(x, dtype)
-    except SymbolicInput:
-        return _symbolic(cast, x, dtype)
 
 
 def count_params(x: Any) -> int:

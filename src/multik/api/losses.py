@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from multik.config import active_adapter as _adapter
-from multik.errors import SymbolicInput
-from multik.symbolic import call as _symbolic
+from multik.api._forward import forward
 
 Tensor = Any
 
@@ -19,6 +17,7 @@ __all__ = [
 ]
 
 
+@forward
 def categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
 ) -> Tensor:
@@ -26,12 +25,9 @@ def categorical_crossentropy(
 
     No hidden logits shortcut: an ``output`` from ``K.softmax`` is treated as probabilities.
     """
-    try:
-        return _adapter().categorical_crossentropy(target, output, from_logits, axis)
-    except SymbolicInput:
-        return _symbolic(categorical_crossentropy, target, output, from_logits, axis)
 
 
+@forward
 def sparse_categorical_crossentropy(
     target: Any,
     output: Any,
@@ -40,24 +36,14 @@ def sparse_categorical_crossentropy(
     ignore_class: int | None = None,
 ) -> Tensor:
     """Cross-entropy with integer labels ``target``; labels equal to ``ignore_class`` give 0."""
-    try:
-        return _adapter().sparse_categorical_crossentropy(
-            target, output, from_logits, axis, ignore_class
-        )
-    except SymbolicInput:
-        return _symbolic(
-            sparse_categorical_crossentropy, target, output, from_logits, axis, ignore_class
-        )
 
 
+@forward
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Tensor:
     """Element-wise binary cross-entropy (tf_keras 2.21's formula: ``bce(1, 0) = 15.424949``)."""
-    try:
-        return _adapter().binary_crossentropy(target, output, from_logits)
-    except SymbolicInput:
-        return _symbolic(binary_crossentropy, target, output, from_logits)
 
 
+@forward
 def categorical_focal_crossentropy(
     target: Any,
     output: Any,
@@ -72,16 +58,9 @@ def categorical_focal_crossentropy(
     ``axis`` and clipped to [epsilon, 1 - epsilon]; ``alpha`` is a number or one weight per
     class (anything that broadcasts against ``output``).
     """
-    try:
-        return _adapter().categorical_focal_crossentropy(
-            target, output, alpha, gamma, from_logits, axis
-        )
-    except SymbolicInput:
-        return _symbolic(
-            categorical_focal_crossentropy, target, output, alpha, gamma, from_logits, axis
-        )
 
 
+@forward
 def binary_focal_crossentropy(
     target: Any,
     output: Any,
@@ -96,17 +75,3 @@ def binary_focal_crossentropy(
     (``sigmoid(output)`` with ``from_logits``); with ``apply_class_balancing`` the loss is also
     weighted by ``alpha`` where ``target`` is 1 and ``1 - alpha`` where it is 0 (tf_keras 2.21).
     """
-    try:
-        return _adapter().binary_focal_crossentropy(
-            target, output, apply_class_balancing, alpha, gamma, from_logits
-        )
-    except SymbolicInput:
-        return _symbolic(
-            binary_focal_crossentropy,
-            target,
-            output,
-            apply_class_balancing,
-            alpha,
-            gamma,
-            from_logits,
-        )

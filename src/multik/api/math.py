@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from multik import config as _config
+from multik.api._forward import forward
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput
 from multik.symbolic import call as _symbolic
@@ -51,80 +52,56 @@ __all__ = [
 ]
 
 
+@forward
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` (None: all; int, list or tuple; empty: none).
 
     bool and integers narrower than 32 bits sum in int32; int32 wraps; float16/bfloat16 sum in
     float32 and round once.
     """
-    try:
-        return _adapter().sum(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(sum, x, axis, keepdims)
 
 
+@forward
 def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Product over ``axis``, with the accumulator dtypes of ``sum``."""
-    try:
-        return _adapter().prod(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(prod, x, axis, keepdims)
 
 
+@forward
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Maximum over ``axis``; NaN propagates.
 
     An empty reduction gives -inf for floats, the dtype's smallest value for integers and False
     for bool (as tf_keras does), e.g. ``K.max(K.zeros((0, 3)), axis=0)`` is ``[-inf, -inf, -inf]``.
     """
-    try:
-        return _adapter().max(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(max, x, axis, keepdims)
 
 
+@forward
 def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Minimum over ``axis``; NaN propagates.
 
     An empty reduction gives +inf for floats, the dtype's largest value for integers and True for
     bool (as tf_keras does).
     """
-    try:
-        return _adapter().min(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(min, x, axis, keepdims)
 
 
+@forward
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``; integer and bool inputs give floatx (Keras would truncate)."""
-    try:
-        return _adapter().mean(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(mean, x, axis, keepdims)
 
 
+@forward
 def cumsum(x: Any, axis: int | None = 0) -> Tensor:
     """Cumulative sum along ``axis`` (default 0; None flattens first), dtypes as ``sum``."""
-    try:
-        return _adapter().cumsum(x, axis)
-    except SymbolicInput:
-        return _symbolic(cumsum, x, axis)
 
 
+@forward
 def cumprod(x: Any, axis: int | None = 0) -> Tensor:
     """Cumulative product along ``axis`` (default 0; None flattens first), dtypes as ``sum``."""
-    try:
-        return _adapter().cumprod(x, axis)
-    except SymbolicInput:
-        return _symbolic(cumprod, x, axis)
 
 
+@forward
 def dot(x: Any, y: Any) -> Tensor:
     """``np.dot``: contracts the last axis of ``x`` with the next-to-last of ``y``; 1-D is fine."""
-    try:
-        return _adapter().dot(x, y)
-    except SymbolicInput:
-        return _symbolic(dot, x, y)
 
 
 def batch_dot(x: Any, y: Any, axes: Any = None) -> Tensor:
@@ -144,144 +121,100 @@ def _batch_dot(x: Any, y: Any, axes: Any, rules: str) -> Tensor:
     return _adapter().batch_dot_by_rules(x, y, axes, rules)
 
 
+@forward
 def transpose(x: Any) -> Tensor:
     """``x`` with all its axes reversed."""
-    try:
-        return _adapter().transpose(x)
-    except SymbolicInput:
-        return _symbolic(transpose, x)
 
 
+@forward
 def square(x: Any) -> Tensor:
     """``x * x``, element-wise, in ``x``'s dtype (integers wrap like any product)."""
-    try:
-        return _adapter().square(x)
-    except SymbolicInput:
-        return _symbolic(square, x)
 
 
+@forward
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Population variance (ddof 0) over ``axis``; integer and bool inputs give floatx,
     float16/bfloat16 compute in float32.
     """
-    try:
-        return _adapter().var(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(var, x, axis, keepdims)
 
 
+@forward
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Population standard deviation (ddof 0, the square root of ``var``) over ``axis``."""
-    try:
-        return _adapter().std(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(std, x, axis, keepdims)
 
 
+@forward
 def any(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Whether any element over ``axis`` is nonzero (NaN counts); any dtype, a bool result.
 
     An empty reduction gives False.
     """
-    try:
-        return _adapter().any(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(any, x, axis, keepdims)
 
 
+@forward
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Whether every element over ``axis`` is nonzero (NaN counts); any dtype, a bool result.
 
     An empty reduction gives True.
     """
-    try:
-        return _adapter().all(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(all, x, axis, keepdims)
 
 
+@forward
 def argmax(x: Any, axis: int = -1) -> Tensor:
     """Index (int32) of the first maximum along one ``axis`` (default -1, the last).
 
     A NaN counts as the maximum, so the first NaN wins; an empty axis raises ShapeError.
     """
-    try:
-        return _adapter().argmax(x, axis)
-    except SymbolicInput:
-        return _symbolic(argmax, x, axis)
 
 
+@forward
 def argmin(x: Any, axis: int = -1) -> Tensor:
     """Index (int32) of the first minimum along one ``axis`` (default -1, the last).
 
     A NaN counts as the minimum, so the first NaN wins; an empty axis raises ShapeError.
     """
-    try:
-        return _adapter().argmin(x, axis)
-    except SymbolicInput:
-        return _symbolic(argmin, x, axis)
 
 
+@forward
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``axis``, computed stably (shifted by the maximum).
 
     A +inf gives +inf, a slice of only -inf (or an empty one) gives -inf, NaN propagates; float
     inputs only (Keras 2.3.1's function, which tf_keras no longer exports).
     """
-    try:
-        return _adapter().logsumexp(x, axis, keepdims)
-    except SymbolicInput:
-        return _symbolic(logsumexp, x, axis, keepdims)
 
 
+@forward
 def abs(x: Any) -> Tensor:
     """Absolute value, in ``x``'s dtype (integers wrap: abs(int8 -128) is -128; not bool)."""
-    try:
-        return _adapter().abs(x)
-    except SymbolicInput:
-        return _symbolic(abs, x)
 
 
+@forward
 def sqrt(x: Any) -> Tensor:
     """Square root of float ``x``; negatives are clipped to 0 first, so sqrt(-1) is 0, not NaN."""
-    try:
-        return _adapter().sqrt(x)
-    except SymbolicInput:
-        return _symbolic(sqrt, x)
 
 
+@forward
 def exp(x: Any) -> Tensor:
     """Exponential of float ``x`` (integers raise DTypeError, as in tf_keras)."""
-    try:
-        return _adapter().exp(x)
-    except SymbolicInput:
-        return _symbolic(exp, x)
 
 
+@forward
 def log(x: Any) -> Tensor:
     """Natural logarithm of float ``x``: log(0) is -inf, log of a negative is NaN."""
-    try:
-        return _adapter().log(x)
-    except SymbolicInput:
-        return _symbolic(log, x)
 
 
+@forward
 def round(x: Any) -> Tensor:
     """Round to the nearest integer, ties to even (0.5 -> 0, 1.5 -> 2, -2.5 -> -2); same dtype."""
-    try:
-        return _adapter().round(x)
-    except SymbolicInput:
-        return _symbolic(round, x)
 
 
+@forward
 def sign(x: Any) -> Tensor:
     """-1, 0 or 1 by the sign of ``x``, in its dtype; NaN stays NaN."""
-    try:
-        return _adapter().sign(x)
-    except SymbolicInput:
-        return _symbolic(sign, x)
 
 
+@forward
 def pow(x: Any, a: Any) -> Tensor:
     """``x`` to the power ``a`` (a number or a tensor), as tf.pow.
 
@@ -289,12 +222,9 @@ def pow(x: Any, a: Any) -> Tensor:
     integer exponent raises InvalidArgumentError (cast the base to a float first). A Python
     float exponent makes an integer ``x`` floatx.
     """
-    try:
-        return _adapter().pow(x, a)
-    except SymbolicInput:
-        return _symbolic(pow, x, a)
 
 
+@forward
 def clip(x: Any, min_value: Any = None, max_value: Any = None) -> Tensor:
     """Element-wise clip of ``x`` to [min_value, max_value], in ``x``'s dtype.
 
@@ -302,87 +232,53 @@ def clip(x: Any, min_value: Any = None, max_value: Any = None) -> Tensor:
     are numbers and max_value < min_value, max_value becomes min_value. Integer ``x`` needs
     whole-number bounds. NaN stays NaN.
     """
-    try:
-        return _adapter().clip(x, min_value, max_value)
-    except SymbolicInput:
-        return _symbolic(clip, x, min_value, max_value)
 
 
+@forward
 def sin(x: Any) -> Tensor:
     """Sine of float ``x``."""
-    try:
-        return _adapter().sin(x)
-    except SymbolicInput:
-        return _symbolic(sin, x)
 
 
+@forward
 def cos(x: Any) -> Tensor:
     """Cosine of float ``x``."""
-    try:
-        return _adapter().cos(x)
-    except SymbolicInput:
-        return _symbolic(cos, x)
 
 
+@forward
 def equal(x: Any, y: Any) -> Tensor:
     """Element-wise ``x == y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().equal(x, y)
-    except SymbolicInput:
-        return _symbolic(equal, x, y)
 
 
+@forward
 def not_equal(x: Any, y: Any) -> Tensor:
     """Element-wise ``x != y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().not_equal(x, y)
-    except SymbolicInput:
-        return _symbolic(not_equal, x, y)
 
 
+@forward
 def greater(x: Any, y: Any) -> Tensor:
     """Element-wise ``x > y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().greater(x, y)
-    except SymbolicInput:
-        return _symbolic(greater, x, y)
 
 
+@forward
 def greater_equal(x: Any, y: Any) -> Tensor:
     """Element-wise ``x >= y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().greater_equal(x, y)
-    except SymbolicInput:
-        return _symbolic(greater_equal, x, y)
 
 
+@forward
 def less(x: Any, y: Any) -> Tensor:
     """Element-wise ``x < y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().less(x, y)
-    except SymbolicInput:
-        return _symbolic(less, x, y)
 
 
+@forward
 def less_equal(x: Any, y: Any) -> Tensor:
     """Element-wise ``x <= y`` as a bool tensor (broadcasting; operands promoted first)."""
-    try:
-        return _adapter().less_equal(x, y)
-    except SymbolicInput:
-        return _symbolic(less_equal, x, y)
 
 
+@forward
 def maximum(x: Any, y: Any) -> Tensor:
     """Element-wise maximum (broadcasting; operands promoted first); NaN propagates."""
-    try:
-        return _adapter().maximum(x, y)
-    except SymbolicInput:
-        return _symbolic(maximum, x, y)
 
 
+@forward
 def minimum(x: Any, y: Any) -> Tensor:
     """Element-wise minimum (broadcasting; operands promoted first); NaN propagates."""
-    try:
-        return _adapter().minimum(x, y)
-    except SymbolicInput:
-        return _symbolic(minimum, x, y)

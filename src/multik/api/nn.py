@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from multik.api._forward import forward
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput
 from multik.symbolic import call as _symbolic
@@ -27,84 +28,58 @@ __all__ = [
 ]
 
 
+@forward
 def relu(
     x: Any, alpha: float = 0.0, max_value: float | None = None, threshold: float = 0.0
 ) -> Tensor:
     """``x`` above ``threshold`` (at most ``max_value``), else ``alpha*(x-threshold)``."""
-    try:
-        return _adapter().relu(x, alpha, max_value, threshold)
-    except SymbolicInput:
-        return _symbolic(relu, x, alpha, max_value, threshold)
 
 
+@forward
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)`` (computed with expm1)."""
-    try:
-        return _adapter().elu(x, alpha)
-    except SymbolicInput:
-        return _symbolic(elu, x, alpha)
 
 
+@forward
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """Softmax over ``axis`` (1-D allowed); an inf or NaN in a row makes the row NaN."""
-    try:
-        return _adapter().softmax(x, axis)
-    except SymbolicInput:
-        return _symbolic(softmax, x, axis)
 
 
+@forward
 def softplus(x: Any) -> Tensor:
     """``log(1 + exp(x))``, computed without overflow."""
-    try:
-        return _adapter().softplus(x)
-    except SymbolicInput:
-        return _symbolic(softplus, x)
 
 
+@forward
 def softsign(x: Any) -> Tensor:
     """``x / (1 + |x|)``."""
-    try:
-        return _adapter().softsign(x)
-    except SymbolicInput:
-        return _symbolic(softsign, x)
 
 
+@forward
 def sigmoid(x: Any) -> Tensor:
     """``1 / (1 + exp(-x))``."""
-    try:
-        return _adapter().sigmoid(x)
-    except SymbolicInput:
-        return _symbolic(sigmoid, x)
 
 
+@forward
 def hard_sigmoid(x: Any) -> Tensor:
     """Keras 2's ``clip(0.2 * x + 0.5, 0, 1)`` (not the x/6 + 0.5 of PyTorch and JAX)."""
-    try:
-        return _adapter().hard_sigmoid(x)
-    except SymbolicInput:
-        return _symbolic(hard_sigmoid, x)
 
 
+@forward
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent."""
-    try:
-        return _adapter().tanh(x)
-    except SymbolicInput:
-        return _symbolic(tanh, x)
 
 
+@forward
 def l2_normalize(x: Any, axis: Any = None) -> Tensor:
     """``x / sqrt(max(sum(x**2, axis), 1e-12))``; ``axis=None`` normalises over all axes.
 
     ``axis`` may be an int or a list/tuple of ints; integer input is computed in floatx, and
     float16/bfloat16 in float32 (rounded once).
     """
-    try:
-        return _adapter().l2_normalize(x, axis)
-    except SymbolicInput:
-        return _symbolic(l2_normalize, x, axis)
 
 
+@forward
 def bias_add(x: Any, bias: Any, data_format: str | None = None) -> Tensor:
     """``x`` plus ``bias`` along the channel axis that ``data_format`` names (None: the
     configured ``image_data_format()``; either spelling case works).
@@ -115,12 +90,9 @@ def bias_add(x: Any, bias: Any, data_format: str | None = None) -> Tensor:
     'channels_first' its last axis is moved first by a reshape, as Keras does. Anything else
     raises ShapeError.
     """
-    try:
-        return _adapter().bias_add(x, bias, data_format)
-    except SymbolicInput:
-        return _symbolic(bias_add, x, bias, data_format)
 
 
+@forward
 def batch_normalization(
     x: Any,
     mean: Any,
@@ -136,10 +108,6 @@ def batch_normalization(
     axis); statistics of any other rank broadcast against ``x`` as they are (e.g. ``(1, C, 1,
     1)`` for channels first). The result has ``x``'s dtype (floatx for integers).
     """
-    try:
-        return _adapter().batch_normalization(x, mean, var, beta, gamma, axis, epsilon)
-    except SymbolicInput:
-        return _symbolic(batch_normalization, x, mean, var, beta, gamma, axis, epsilon)
 
 
 def normalize_batch_in_training(
@@ -169,6 +137,7 @@ def _batch_statistic(
     return _adapter().normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon)[part]
 
 
+@forward
 def in_top_k(predictions: Any, targets: Any, k: int) -> Tensor:
     """Bool ``(batch,)``: whether ``predictions[i, targets[i]]`` is among the ``k`` largest.
 
@@ -176,7 +145,3 @@ def in_top_k(predictions: Any, targets: Any, k: int) -> Tensor:
     when fewer than ``k`` classes score strictly higher, so ties at the boundary all count;
     ``k <= 0``, a target out of range, or a NaN or infinite score in the row give False.
     """
-    try:
-        return _adapter().in_top_k(predictions, targets, k)
-    except SymbolicInput:
-        return _symbolic(in_top_k, predictions, targets, k)

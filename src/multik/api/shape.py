@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from multik import symbolic
+from multik.api._forward import forward
 from multik.config import active_adapter as _adapter
 from multik.errors import SymbolicInput
-from multik.symbolic import call as _symbolic
 
 Tensor = Any
 
@@ -45,130 +45,92 @@ def reshape(x: Any, shape: Any) -> Tensor:
         return symbolic.reshape(x, shape, reshape)
 
 
+@forward
 def permute_dimensions(x: Any, pattern: Sequence[int]) -> Tensor:
     """``x`` with its axes in the order ``pattern`` (a full permutation)."""
-    try:
-        return _adapter().permute_dimensions(x, pattern)
-    except SymbolicInput:
-        return _symbolic(permute_dimensions, x, pattern)
 
 
+@forward
 def expand_dims(x: Any, axis: int = -1) -> Tensor:
     """``x`` with a new size-1 axis at ``axis`` (default: last)."""
-    try:
-        return _adapter().expand_dims(x, axis)
-    except SymbolicInput:
-        return _symbolic(expand_dims, x, axis)
 
 
+@forward
 def squeeze(x: Any, axis: int) -> Tensor:
     """``x`` without ``axis``, which must have size 1 (ShapeError otherwise, on every backend)."""
-    try:
-        return _adapter().squeeze(x, axis)
-    except SymbolicInput:
-        return _symbolic(squeeze, x, axis)
 
 
+@forward
 def flatten(x: Any) -> Tensor:
     """``x`` as a 1-D tensor, in C order (a scalar gives shape (1,))."""
-    try:
-        return _adapter().flatten(x)
-    except SymbolicInput:
-        return _symbolic(flatten, x)
 
 
+@forward
 def batch_flatten(x: Any) -> Tensor:
     """``x`` as (batch, product of the other dimensions): axis 0 is kept, the rest flattened.
 
     An unknown batch dimension stays unknown; a scalar gives shape (1, 1).
     """
-    try:
-        return _adapter().batch_flatten(x)
-    except SymbolicInput:
-        return _symbolic(batch_flatten, x)
 
 
+@forward
 def concatenate(tensors: Sequence[Any], axis: int = -1) -> Tensor:
     """The tensors of a non-empty list joined along ``axis`` (default: the last).
 
     All need one rank and equal dimensions except on ``axis``; their dtypes are promoted to one
     (int32 with float32 gives float32). Scalars cannot be joined (use ``stack``).
     """
-    try:
-        return _adapter().concatenate(tensors, axis)
-    except SymbolicInput:
-        return _symbolic(concatenate, tensors, axis)
 
 
+@forward
 def stack(x: Sequence[Any], axis: int = 0) -> Tensor:
     """The tensors of a non-empty list, all of one shape, stacked on a new axis ``axis``
     (default: first); their dtypes are promoted to one."""
-    try:
-        return _adapter().stack(x, axis)
-    except SymbolicInput:
-        return _symbolic(stack, x, axis)
 
 
+@forward
 def repeat(x: Any, n: int) -> Tensor:
     """RepeatVector: a 2-D ``x`` of shape (batch, features) repeated to (batch, n, features).
 
     Not ``np.repeat``: other ranks raise ShapeError; ``repeat_elements`` repeats along an axis.
     """
-    try:
-        return _adapter().repeat(x, n)
-    except SymbolicInput:
-        return _symbolic(repeat, x, n)
 
 
+@forward
 def repeat_elements(x: Any, rep: int, axis: int) -> Tensor:
     """``np.repeat(x, rep, axis)``: each slice along ``axis`` repeated ``rep`` times in place
     (``[[1, 2]]``, 2, axis 1 gives ``[[1, 1, 2, 2]]``); ``rep=0`` empties the axis."""
-    try:
-        return _adapter().repeat_elements(x, rep, axis)
-    except SymbolicInput:
-        return _symbolic(repeat_elements, x, rep, axis)
 
 
+@forward
 def tile(x: Any, n: Any) -> Tensor:
     """``x`` repeated ``n[i]`` times along each axis i; ``n`` is an int or a list of ints.
 
     A shorter ``n`` is padded with 1s on the left, as in Keras 2.3.1 and NumPy: a (3, 4) ``x``
     with ``n=2`` gives (3, 8). More entries than axes raise ShapeError.
     """
-    try:
-        return _adapter().tile(x, n)
-    except SymbolicInput:
-        return _symbolic(tile, x, n)
 
 
+@forward
 def reverse(x: Any, axes: int | Sequence[int]) -> Tensor:
     """``x`` in reverse order along ``axes`` (an int or a list of distinct ints)."""
-    try:
-        return _adapter().reverse(x, axes)
-    except SymbolicInput:
-        return _symbolic(reverse, x, axes)
 
 
+@forward
 def slice(x: Any, start: Sequence[int], size: Sequence[int]) -> Tensor:
     """``x[start[0]:start[0] + size[0], start[1]:start[1] + size[1], ...]`` (Keras 2.3.1).
 
     ``start`` and ``size`` give one int per axis of ``x`` (ShapeError otherwise); a size of -1
     takes the rest of the axis; a slice past the end raises InvalidArgumentError.
     """
-    try:
-        return _adapter().slice(x, start, size)
-    except SymbolicInput:
-        return _symbolic(slice, x, start, size)
 
 
+@forward
 def temporal_padding(x: Any, padding: Sequence[int] = (1, 1)) -> Tensor:
     """A 3-D tensor zero-padded on axis 1 by ``(left, right)``."""
-    try:
-        return _adapter().temporal_padding(x, padding)
-    except SymbolicInput:
-        return _symbolic(temporal_padding, x, padding)
 
 
+@forward
 def spatial_2d_padding(
     x: Any,
     padding: Sequence[Sequence[int]] = ((1, 1), (1, 1)),
@@ -179,12 +141,9 @@ def spatial_2d_padding(
     ``data_format`` ('channels_last': (batch, rows, cols, channels), or 'channels_first') is
     ``K.image_data_format()`` when None.
     """
-    try:
-        return _adapter().spatial_2d_padding(x, padding, data_format)
-    except SymbolicInput:
-        return _symbolic(spatial_2d_padding, x, padding, data_format)
 
 
+@forward
 def spatial_3d_padding(
     x: Any,
     padding: Sequence[Sequence[int]] = ((1, 1), (1, 1), (1, 1)),
@@ -194,12 +153,9 @@ def spatial_3d_padding(
 
     ``data_format`` is ``K.image_data_format()`` when None.
     """
-    try:
-        return _adapter().spatial_3d_padding(x, padding, data_format)
-    except SymbolicInput:
-        return _symbolic(spatial_3d_padding, x, padding, data_format)
 
 
+@forward
 def resize_images(
     x: Any,
     height_factor: int,
@@ -213,12 +169,9 @@ def resize_images(
     (half-pixel centres) as float32, whatever the input dtype. ``data_format`` None means
     ``K.image_data_format()``.
     """
-    try:
-        return _adapter().resize_images(x, height_factor, width_factor, data_format, interpolation)
-    except SymbolicInput:
-        return _symbolic(resize_images, x, height_factor, width_factor, data_format, interpolation)
 
 
+@forward
 def resize_volumes(
     x: Any, depth_factor: int, height_factor: int, width_factor: int, data_format: str | None
 ) -> Tensor:
@@ -226,36 +179,23 @@ def resize_volumes(
 
     ``data_format`` None means ``K.image_data_format()``.
     """
-    try:
-        return _adapter().resize_volumes(x, depth_factor, height_factor, width_factor, data_format)
-    except SymbolicInput:
-        return _symbolic(resize_volumes, x, depth_factor, height_factor, width_factor, data_format)
 
 
+@forward
 def one_hot(indices: Any, num_classes: int) -> Tensor:
     """float32 one-hot encoding with a new last axis; out-of-range indices give all-zero rows."""
-    try:
-        return _adapter().one_hot(indices, num_classes)
-    except SymbolicInput:
-        return _symbolic(one_hot, indices, num_classes)
 
 
+@forward
 def batch_gather(reference: Any, indices: Any) -> Tensor:
     """TensorFlow's ``batch_gather``: the leading ``rank(indices) - 1`` axes are batch axes.
 
     With 1-D indices it is a plain gather along axis 0: ``batch_gather([1, 2, 3], [2])`` is [3].
     """
-    try:
-        return _adapter().batch_gather(reference, indices)
-    except SymbolicInput:
-        return _symbolic(batch_gather, reference, indices)
 
 
+@forward
 def gather(reference: Any, indices: Any) -> Tensor:
     """The slices of ``reference`` along axis 0 at integer ``indices`` (any shape): the result
     has shape ``indices.shape + reference.shape[1:]``. Out-of-range indices raise
     InvalidArgumentError where their values are known (not while a compiler traces)."""
-    try:
-        return _adapter().gather(reference, indices)
-    except SymbolicInput:
-        return _symbolic(gather, reference, indices)

@@ -478,8 +478,8 @@ def _read_settings() -> str:
     return config.floatx()
 
 
-@torch.compiler.substitute_in_graph(config.active_adapter)
-def _active_adapter_while_compiling():
+@torch.compiler.substitute_in_graph(config.context_adapter)
+def _context_adapter_while_compiling():
     """Code that torch.compile traces runs on torch (it cannot trace the ContextVar.get)."""
     _read_settings()
     return load_adapter("torch")
