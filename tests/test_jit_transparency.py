@@ -3,6 +3,9 @@ and give the eager result: jax.jit, tf.function (with and without XLA), torch.co
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -91,3 +94,33 @@ def test_torch_compile_has_no_graph_break():
         explanation = torch._dynamo.explain(model)(*args)
     assert explanation.graph_break_count == 0, explanation.break_reasons
     assert explanation.graph_count == 1
+
+
+_FIRST_LOADED_WHILE_TRACING = {
+    "tensorflow": """
+import tensorflow as tf
+from multik import backend as K
+traced = tf.function(lambda x: K.relu(K.dot(x, x) + 1.0))(tf.ones((2, 2)))
+from multik.backends import _tf_fast
+assert _tf_fast.EagerTensor is type(tf.constant(0.0)), _tf_fast.EagerTensor
+assert traced.numpy().tolist() == [[3.0, 3.0], [3.0, 3.0]]
+""",
+    "jax": """
+import jax, jax.numpy as jnp
+from multik import backend as K
+traced = jax.jit(lambda x: K.relu(K.dot(x, x) + 1.0))(jnp.ones((2, 2)))
+from multik.backends import jax as adapter_module
+assert adapter_module._ArrayImpl is type(jnp.zeros(())), adapter_module._ArrayImpl
+assert traced.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+""",
+}
+
+
+@pytest.mark.parametrize("backend", [b for b in test_backends() if b in ("tensorflow", "jax")])
+def test_adapter_first_loaded_while_tracing_knows_eager_tensors(backend, monkeypatch):
+    """The adapter's fast paths recognise the framework's eager tensor class, also when the
+    first K call (which loads the adapter) happens while a function is being traced."""
+    monkeypatch.setenv("MULTIK_BACKEND", backend)
+    script = _FIRST_LOADED_WHILE_TRACING[backend]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]

@@ -20,10 +20,14 @@ from tensorflow.python.ops import gen_math_ops, gen_nn_ops
 
 from multik import config
 
-__all__ = ["TensorFlowFastPaths"]
+__all__ = ["EagerTensor", "TensorFlowFastPaths"]
 
-_EagerTensor = type(tf.constant(0))
-_F32, _F64, _I32, _I64 = tf.float32, tf.float64, tf.int32, tf.int64
+with tf.init_scope():  # an eager tensor's class, also when the adapter loads while a graph traces
+    EagerTensor = type(tf.constant(0))
+#: The dtypes the fast paths take, by TensorFlow's dtype enum: ``x._datatype_enum()`` is the C
+#: call behind ``x.dtype`` (a Python property that costs twice as much in TF 2.21).
+_FLOATS = {dtype.as_datatype_enum: dtype for dtype in (tf.float32, tf.float64)}
+_INDICES = {dtype.as_datatype_enum: dtype for dtype in (tf.int32, tf.int64)}
 _FAST_OPERATORS = {
     "add": gen_math_ops.add_v2,
     "subtract": gen_math_ops.sub,
@@ -75,16 +79,16 @@ class TensorFlowFastPaths:
 
     def sum(self, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
         if (
-            x.__class__ is _EagerTensor
+            x.__class__ is EagerTensor
             and axis is None
             and not keepdims
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
+            and x._datatype_enum() in _FLOATS
         ):
             return gen_math_ops._sum(x, _all_axes(x.ndim), False)
         return super().sum(x, axis, keepdims)
 
     def square(self, x: Any) -> Any:
-        if x.__class__ is _EagerTensor and ((dtype := x.dtype) is _F32 or dtype is _F64):
+        if x.__class__ is EagerTensor and x._datatype_enum() in _FLOATS:
             return gen_math_ops.square(x)
         return super().square(x)
 
@@ -92,30 +96,30 @@ class TensorFlowFastPaths:
         self, x: Any, alpha: float = 0.0, max_value: float | None = None, threshold: float = 0.0
     ) -> Any:
         if (
-            x.__class__ is _EagerTensor
+            x.__class__ is EagerTensor
             and alpha == 0
             and max_value is None
             and threshold == 0
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
+            and x._datatype_enum() in _FLOATS
         ):
             return gen_nn_ops.relu(x)
         return super().relu(x, alpha, max_value, threshold)
 
     def sigmoid(self, x: Any) -> Any:
-        if x.__class__ is _EagerTensor and ((dtype := x.dtype) is _F32 or dtype is _F64):
+        if x.__class__ is EagerTensor and x._datatype_enum() in _FLOATS:
             return gen_math_ops.sigmoid(x)
         return super().sigmoid(x)
 
     def tanh(self, x: Any) -> Any:
-        if x.__class__ is _EagerTensor and ((dtype := x.dtype) is _F32 or dtype is _F64):
+        if x.__class__ is EagerTensor and x._datatype_enum() in _FLOATS:
             return gen_math_ops.tanh(x)
         return super().tanh(x)
 
     def softmax(self, x: Any, axis: int = -1) -> Any:
         if (
-            x.__class__ is _EagerTensor
+            x.__class__ is EagerTensor
             and axis == -1
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
+            and (dtype := _FLOATS.get(x._datatype_enum())) is not None
             and x.ndim
             and _softmax_keeps_nan_rows(dtype)
         ):
@@ -124,10 +128,10 @@ class TensorFlowFastPaths:
 
     def dot(self, x: Any, y: Any) -> Any:
         if (
-            x.__class__ is _EagerTensor
-            and y.__class__ is _EagerTensor
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
-            and y.dtype is dtype
+            x.__class__ is EagerTensor
+            and y.__class__ is EagerTensor
+            and (dtype := _FLOATS.get(x._datatype_enum())) is not None
+            and _FLOATS.get(y._datatype_enum()) is dtype
             and x.ndim == 2
             and y.ndim == 2
         ):
@@ -139,11 +143,11 @@ class TensorFlowFastPaths:
 
     def batch_dot(self, x: Any, y: Any, axes: Any = None) -> Any:
         if (
-            x.__class__ is _EagerTensor
-            and y.__class__ is _EagerTensor
+            x.__class__ is EagerTensor
+            and y.__class__ is EagerTensor
             and axes is None
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
-            and y.dtype is dtype
+            and (dtype := _FLOATS.get(x._datatype_enum())) is not None
+            and _FLOATS.get(y._datatype_enum()) is dtype
             and (xs := x.shape).rank == 3
             and (ys := y.shape).rank == 3
             and xs[0] == ys[0]
@@ -157,8 +161,8 @@ class TensorFlowFastPaths:
 
     def one_hot(self, indices: Any, num_classes: int) -> Any:
         if (
-            indices.__class__ is _EagerTensor
-            and ((dtype := indices.dtype) is _I32 or dtype is _I64)
+            indices.__class__ is EagerTensor
+            and _INDICES.get(indices._datatype_enum()) is not None
             and num_classes.__class__ is int
             and num_classes > 0
         ):
@@ -167,11 +171,11 @@ class TensorFlowFastPaths:
 
     def _operator(self, op: str, x: Any, y: Any) -> Any:
         if (
-            x.__class__ is _EagerTensor
-            and y.__class__ is _EagerTensor
+            x.__class__ is EagerTensor
+            and y.__class__ is EagerTensor
             and (fn := _FAST_OPERATORS.get(op)) is not None
-            and ((dtype := x.dtype) is _F32 or dtype is _F64)
-            and y.dtype is dtype
+            and (dtype := _FLOATS.get(x._datatype_enum())) is not None
+            and _FLOATS.get(y._datatype_enum()) is dtype
         ):
             try:
                 return fn(x, y)

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["ConcreteFunctions"]
+from multik.backends._tf_fast import EagerTensor as _EagerTensor
 
-_EagerTensor = type(tf.constant(0))
+__all__ = ["ConcreteFunctions"]
 
 
 def _signature(x: Any) -> tuple[Any, ...]:

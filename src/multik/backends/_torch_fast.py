@@ -20,7 +20,10 @@ __all__ = ["TorchFastPaths"]
 
 _Tensor = torch.Tensor
 #: The dtypes the fast paths take: float math that needs no promotion and no accumulator.
-_WIDE_FLOATS = frozenset({torch.float32, torch.float64})
+#: Compared by identity: torch dtypes are singletons, and reading ``x.dtype`` costs more than
+#: any comparison, so each guard reads it once.
+_F32 = torch.float32
+_F64 = torch.float64
 _FAST_OPERATORS = {
     "add": torch.add,
     "subtract": torch.subtract,
@@ -35,13 +38,23 @@ class TorchFastPaths:
     shared formulas, which ``super()`` reaches."""
 
     def sum(self, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-        if x.__class__ is _Tensor and axis is None and not keepdims and x.dtype in _WIDE_FLOATS:
+        if (
+            x.__class__ is _Tensor
+            and axis is None
+            and not keepdims
+            and ((d := x.dtype) is _F32 or d is _F64)
+        ):
             return torch.sum(x)
         return super().sum(x, axis, keepdims)
 
     def mean(self, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-        if x.__class__ is _Tensor and axis is None and not keepdims and x.dtype in _WIDE_FLOATS:
-            return torch.true_divide(torch.sum(x), torch.full((), x.numel(), dtype=x.dtype))
+        if (
+            x.__class__ is _Tensor
+            and axis is None
+            and not keepdims
+            and ((d := x.dtype) is _F32 or d is _F64)
+        ):
+            return torch.true_divide(torch.sum(x), torch.full((), x.numel(), dtype=d))
         return super().mean(x, axis, keepdims)
 
     def max(self, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -49,7 +62,7 @@ class TorchFastPaths:
             x.__class__ is _Tensor
             and axis is None
             and not keepdims
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
             and x.numel()
         ):
             return torch.amax(x, dim=())
@@ -60,14 +73,14 @@ class TorchFastPaths:
             x.__class__ is _Tensor
             and axis is None
             and not keepdims
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
             and x.numel()
         ):
             return torch.amin(x, dim=())
         return super().min(x, axis, keepdims)
 
     def square(self, x: Any) -> Any:
-        if x.__class__ is _Tensor and x.dtype in _WIDE_FLOATS:
+        if x.__class__ is _Tensor and ((d := x.dtype) is _F32 or d is _F64):
             return torch.square(x)
         return super().square(x)
 
@@ -76,7 +89,7 @@ class TorchFastPaths:
     ) -> Any:
         if (
             x.__class__ is _Tensor
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
             and alpha == 0
             and max_value is None
             and threshold == 0
@@ -85,17 +98,22 @@ class TorchFastPaths:
         return super().relu(x, alpha, max_value, threshold)
 
     def sigmoid(self, x: Any) -> Any:
-        if x.__class__ is _Tensor and x.dtype in _WIDE_FLOATS:
+        if x.__class__ is _Tensor and ((d := x.dtype) is _F32 or d is _F64):
             return torch.sigmoid(x)
         return super().sigmoid(x)
 
     def tanh(self, x: Any) -> Any:
-        if x.__class__ is _Tensor and x.dtype in _WIDE_FLOATS:
+        if x.__class__ is _Tensor and ((d := x.dtype) is _F32 or d is _F64):
             return torch.tanh(x)
         return super().tanh(x)
 
     def softmax(self, x: Any, axis: int = -1) -> Any:
-        if x.__class__ is _Tensor and axis == -1 and x.dtype in _WIDE_FLOATS and x.ndim:
+        if (
+            x.__class__ is _Tensor
+            and axis == -1
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and x.ndim
+        ):
             return torch.softmax(x, -1)
         return super().softmax(x, axis)
 
@@ -103,8 +121,8 @@ class TorchFastPaths:
         if (
             x.__class__ is _Tensor
             and y.__class__ is _Tensor
-            and x.dtype is y.dtype
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and y.dtype is d
             and len(xs := x.shape) == 2
             and len(ys := y.shape) == 2
             and xs[1] == ys[0]
@@ -117,8 +135,8 @@ class TorchFastPaths:
             x.__class__ is _Tensor
             and y.__class__ is _Tensor
             and axes is None
-            and x.dtype is y.dtype
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and y.dtype is d
             and len(xs := x.shape) == 3
             and len(ys := y.shape) == 3
             and xs[0] == ys[0]
@@ -140,12 +158,12 @@ class TorchFastPaths:
 
     def _operator(self, op: str, x: Any, y: Any) -> Any:
         fn = _FAST_OPERATORS.get(op)
-        if fn is not None and x.__class__ is _Tensor and x.dtype in _WIDE_FLOATS:
+        if fn is not None and x.__class__ is _Tensor and ((d := x.dtype) is _F32 or d is _F64):
             if y.__class__ is float:
                 return fn(x, y)  # a weak Python float: computed in x's dtype
             if (
                 y.__class__ is _Tensor
-                and y.dtype is x.dtype
+                and y.dtype is d
                 and (
                     (xs := x.shape) == (ys := y.shape) or (len(ys) == 1 and xs and xs[-1] == ys[0])
                 )
@@ -155,7 +173,7 @@ class TorchFastPaths:
             x.__class__ is float
             and op in _COMMUTATIVE
             and y.__class__ is _Tensor
-            and y.dtype in _WIDE_FLOATS
+            and ((d := y.dtype) is _F32 or d is _F64)
         ):
             return fn(y, x)
         return super()._operator(op, x, y)

@@ -68,7 +68,10 @@ _UNARY = {
 
 _ndarray = np.ndarray
 #: The dtypes the fast paths take: float math that needs no promotion and no accumulator.
-_WIDE_FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
+#: Guards compare dtypes by identity (NumPy's native float32/float64 descriptors are
+#: singletons; an equal descriptor that is another object just takes the shared formula).
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 _INDEX_DTYPES = frozenset({np.dtype(np.int32), np.dtype(np.int64)})
 _FAST_OPERATORS = {
     "add": np.add,
@@ -136,33 +139,37 @@ class NumpyAdapter(Adapter):
             x.__class__ is _ndarray
             and axis is None
             and not keepdims
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
             and _c_order(x)
         ):
             return _array(np.add.reduce(x, None))
         return super().sum(x, axis, keepdims)
 
+    # The ufuncs of an N-d array return arrays (of a 0-d one, NumPy scalars: those take the
+    # shared formula, which wraps them).
+
     def square(self, x):
-        if x.__class__ is _ndarray and x.dtype in _WIDE_FLOATS:
-            return _array(np.square(x))
+        if x.__class__ is _ndarray and ((d := x.dtype) is _F32 or d is _F64) and x.ndim:
+            return np.square(x)
         return super().square(x)
 
     def relu(self, x, alpha=0.0, max_value=None, threshold=0.0):
         if (
             x.__class__ is _ndarray
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and x.ndim
             and alpha == 0
             and max_value is None
             and threshold == 0
-            and x.dtype in _WIDE_FLOATS
         ):
-            return _array(np.maximum(x, 0))
+            return np.maximum(x, 0)
         return super().relu(x, alpha, max_value, threshold)
 
     def softmax(self, x, axis=-1):
         if (
             x.__class__ is _ndarray
             and axis == -1
-            and x.dtype in _WIDE_FLOATS
+            and ((d := x.dtype) is _F32 or d is _F64)
             and x.ndim
             and _c_order(x)
         ):
@@ -173,10 +180,10 @@ class NumpyAdapter(Adapter):
         if (
             x.__class__ is _ndarray
             and y.__class__ is _ndarray
-            and (dtype := x.dtype) in _WIDE_FLOATS
-            and y.dtype == dtype
-            and _c_order(x)
-            and _c_order(y)
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and y.dtype is d
+            and x.flags.c_contiguous
+            and y.flags.c_contiguous
         ):
             try:
                 return _array(np.dot(x, y))
@@ -189,14 +196,14 @@ class NumpyAdapter(Adapter):
             x.__class__ is _ndarray
             and y.__class__ is _ndarray
             and axes is None
-            and (dtype := x.dtype) in _WIDE_FLOATS
-            and y.dtype == dtype
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and y.dtype is d
             and x.ndim == 3
             and y.ndim == 3
             and x.shape[0] == y.shape[0]
+            and x.flags.c_contiguous
+            and y.flags.c_contiguous
             and config.batch_dot_rules() == "2.3"
-            and _c_order(x)
-            and _c_order(y)
         ):
             try:
                 return np.matmul(x, y)
@@ -218,9 +225,9 @@ class NumpyAdapter(Adapter):
         if (
             x.__class__ is _ndarray
             and y.__class__ is _ndarray
+            and ((d := x.dtype) is _F32 or d is _F64)
+            and y.dtype is d
             and (fn := _FAST_OPERATORS.get(op)) is not None
-            and (dtype := x.dtype) in _WIDE_FLOATS
-            and y.dtype == dtype
         ):
             try:
                 return _array(fn(x, y))

@@ -12,6 +12,7 @@ from tensorflow.python.autograph.core import config as autograph_config
 
 from multik import dtypes
 from multik.backends import _checks as checks
+from multik.backends._tf_fast import EagerTensor as _EagerTensor
 from multik.backends._tf_fast import TensorFlowFastPaths
 from multik.backends._tf_function import ConcreteFunctions
 from multik.backends.adapter import Adapter
@@ -73,7 +74,6 @@ _UNARY = {
     "logical_not": tf.logical_not,
 }
 
-_EagerTensor = type(tf.constant(0))
 #: The session K.get_session() returns when no default session is active (K.set_session's).
 _SESSION: list[tf.compat.v1.Session | None] = [None]
 _NAME_BY_ID: dict[int, str] = {}
