@@ -475,6 +475,26 @@ def _tables(results: dict[str, dict[str, Any] | str]) -> tuple[list[str], list[s
     return calls, firsts, notes
 
 
+#: Why K.function misses its 1.2x target where it does: measured piece by piece on the forward
+#: case (medians of 7 interleaved rounds on the machine the page names, 2026-12-01), and what
+#: would close the gap. Printed under the table when a row misses.
+WHY_MISSES = [
+    "Where the time goes, forward case (µs per call, measured side by side): numpy raw 26.0, "
+    "the same K calls run eagerly with `K.eval` of the outputs 33.2, `K.function` 50.9; torch "
+    "raw 33.8, eager K + `K.eval` 36.7, `K.function` 64.9; jax raw 48.6, eager K + `K.eval` "
+    "93.7, `K.function` 102.9. On numpy and torch the K calls themselves cost within 1.3x "
+    "of raw; the ~18-28 µs on top is the graph run: checking each fed value against its "
+    "placeholder (dtype, rank, known sizes), a memo dict per run with one write per node, "
+    "Variable reads, and fresh output copies (legacy code may write to K.function's results; "
+    "the raw variants return views). What would close it: generate one straight-line Python "
+    "function per K.function from its flat program (locals instead of the memo).",
+    "On jax the compiled program itself costs what the hand-written `jax.jit` call costs; the "
+    "rest is the outputs: `np.array` (a writable copy) of each output costs ~6 µs where "
+    "`np.asarray` (JAX's read-only host view, which the raw variant returns) costs ~3.4 µs, "
+    "and the fed NumPy arrays are checked before the call.",
+]
+
+
 def report(
     results: dict[str, dict[str, Any] | str],
     settings: Settings,
@@ -538,6 +558,11 @@ def report(
         *calls,
         "",
         *([*notes, ""] if notes else []),
+        *(
+            ["### Why the misses remain", "", *(f"- {why}" for why in WHY_MISSES), ""]
+            if any("**no**" in row for row in calls)
+            else []
+        ),
         "## First call (build and compile)",
         "",
         *firsts,
